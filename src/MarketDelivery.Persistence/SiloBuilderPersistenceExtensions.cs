@@ -1,0 +1,131 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace MarketDelivery.Persistence;
+
+public static class SiloBuilderPersistenceExtensions
+{
+    /// <summary>Orleans ADO.NET invariant for PostgreSQL (served by Npgsql).</summary>
+    public const string PostgresInvariant = "Npgsql";
+
+    /// <summary>
+    /// Orleans ADO.NET invariant for SQLite. Orleans 10.4 maps it to Microsoft.Data.Sqlite's SqliteFactory,
+    /// loaded by assembly name, so no DbProviderFactories registration is needed.
+    /// </summary>
+    public const string SqliteInvariant = "System.Data.SQLite";
+
+    /// <summary>Grain storage names the domain uses (<c>[PersistentState("x", "orders")]</c> etc.).</summary>
+    public static IReadOnlyList<string> StorageNames { get; } = ["orders", "markets", "stalls", "couriers", "dispatch"];
+
+    /// <summary>
+    /// PostgreSql: ADO.NET clustering, grain storage (named + default) and reminders.
+    /// Sqlite: localhost clustering on the given ports, ADO.NET grain storage in the SQLite file, ADO.NET reminders in the same file.
+    /// Memory: localhost clustering, memory storage and reminders.
+    /// </summary>
+    /// <param name="configureClustering">
+    /// False leaves clustering to the caller (e.g. Orleans' TestingHost, which brings its own membership).
+    /// </param>
+    public static ISiloBuilder UseMarketDeliveryPersistence(this ISiloBuilder silo, PersistenceOptions options, bool configureClustering = true)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(options);
+
+        silo.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+
+        switch (options.Kind)
+        {
+            case DatabaseKind.PostgreSql:
+                var postgres = Require(options);
+                AddSchemaMigrationOnStartup(silo, options, postgres);
+                if (configureClustering)
+                {
+                    silo.UseAdoNetClustering(o => { o.Invariant = PostgresInvariant; o.ConnectionString = postgres; });
+                }
+
+                AddAdoNetStorage(silo, PostgresInvariant, postgres);
+                silo.UseAdoNetReminderService(o => { o.Invariant = PostgresInvariant; o.ConnectionString = postgres; });
+                break;
+
+            case DatabaseKind.Sqlite:
+                var sqlite = Require(options);
+                AddSchemaMigrationOnStartup(silo, options, sqlite);
+                if (configureClustering)
+                {
+                    silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                }
+
+                AddAdoNetStorage(silo, SqliteInvariant, sqlite);
+                silo.UseAdoNetReminderService(o => { o.Invariant = SqliteInvariant; o.ConnectionString = sqlite; });
+                break;
+
+            default:
+                if (configureClustering)
+                {
+                    silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                }
+
+                foreach (var name in StorageNames)
+                {
+                    silo.AddMemoryGrainStorage(name);
+                }
+
+                silo.AddMemoryGrainStorageAsDefault();
+                silo.UseInMemoryReminderService();
+                break;
+        }
+
+        return silo;
+    }
+
+    private static string Require(PersistenceOptions options) =>
+        string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? throw new InvalidOperationException($"{options.Kind} persistence needs a connection string.")
+            : options.ConnectionString;
+
+    private static void AddAdoNetStorage(ISiloBuilder silo, string invariant, string connectionString)
+    {
+        foreach (var name in StorageNames)
+        {
+            silo.AddAdoNetGrainStorage(name, o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
+        }
+
+        silo.AddAdoNetGrainStorageAsDefault(o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
+    }
+
+    private static void AddSchemaMigrationOnStartup(ISiloBuilder silo, PersistenceOptions options, string connectionString)
+    {
+        if (!options.MigrateOnStartup)
+        {
+            return;
+        }
+
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services =>
+            new SchemaMigrationParticipant(options.Kind, connectionString, services.GetRequiredService<ILoggerFactory>()));
+    }
+
+    /// <summary>
+    /// Runs the migrator in the silo lifecycle ahead of membership, storage and reminders, which all read
+    /// <c>OrleansQuery</c> when they start.
+    /// </summary>
+    private sealed class SchemaMigrationParticipant(DatabaseKind kind, string connectionString, ILoggerFactory loggerFactory)
+        : ILifecycleParticipant<ISiloLifecycle>
+    {
+        private const int Stage = ServiceLifecycleStage.First + 1;
+
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(SchemaMigrationParticipant), Stage, async ct =>
+            {
+                var logger = loggerFactory.CreateLogger<SchemaMigrator>();
+                var applied = await new SchemaMigrator(message => logger.LogInformation("{Message}", message))
+                    .MigrateAsync(kind, connectionString, ct);
+                logger.LogInformation("{Kind} schema is current ({Count} script(s) applied now).", kind, applied.Count);
+            });
+    }
+}
