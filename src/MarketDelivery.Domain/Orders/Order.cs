@@ -1,0 +1,360 @@
+using System.Collections.Immutable;
+using MarketDelivery.Contracts.Common;
+using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Domain.Markets;
+
+namespace MarketDelivery.Domain.Orders;
+
+/// <summary>One ordered product and, once its stall has confirmed, what was really picked.</summary>
+[GenerateSerializer, Alias("md.OrderLine")]
+public sealed class OrderLine
+{
+    [Id(0)] public int LineNo { get; init; }
+    [Id(1)] public string StallId { get; init; } = "";
+    [Id(2)] public string Sku { get; init; } = "";
+    [Id(3)] public string Name { get; init; } = "";
+    [Id(4)] public string Unit { get; init; } = "";
+    [Id(5)] public int Quantity { get; init; }
+    [Id(6)] public long UnitPriceWon { get; init; }
+    [Id(7)] public int UnitWeightGrams { get; init; }
+    [Id(8)] public Substitution Substitution { get; init; } = Substitution.None;
+    [Id(9)] public PickResultView? Pick { get; set; }
+    [Id(10)] public int PickedUnitWeightGrams { get; set; }
+
+    public long LineTotalWon => Quantity * UnitPriceWon;
+
+    /// <summary>What the customer pays for the line: the ordered amount until it is picked.</summary>
+    public long ChargedWon => Pick?.ChargedWon ?? LineTotalWon;
+
+    public int WeightGrams => Pick is null ? Quantity * UnitWeightGrams : Pick.PickedQuantity * PickedUnitWeightGrams;
+
+    public OrderLineView ToView() =>
+        new(LineNo, StallId, Sku, Name, Unit, Quantity, UnitPriceWon, LineTotalWon, Substitution, Pick);
+}
+
+/// <summary>One stall's share of an order, picked and confirmed by its merchant.</summary>
+[GenerateSerializer, Alias("md.PickTicket")]
+public sealed class PickTicket
+{
+    [Id(0)] public string TicketId { get; init; } = "";
+    [Id(1)] public string StallId { get; init; } = "";
+    [Id(2)] public string StallName { get; init; } = "";
+    [Id(3)] public PickTicketStatus Status { get; set; }
+    [Id(4)] public DateTimeOffset? ConfirmedAt { get; set; }
+    /// <summary>The merchant's confirmation as received, sorted by sku, to recognise a retry.</summary>
+    [Id(5)] public ImmutableArray<PickConfirmation> Confirmation { get; set; } = [];
+    [Id(6)] public int Version { get; set; }
+}
+
+/// <summary>
+/// The order aggregate, also the order grain's persisted state. Money is whole won; totals are computed from the
+/// lines, never stored or taken from a client. Every change bumps <see cref="Version"/>.
+/// </summary>
+[GenerateSerializer, Alias("md.Order")]
+public sealed class Order
+{
+    [Id(0)] public string OrderId { get; private set; } = "";
+    [Id(1)] public string CustomerId { get; private set; } = "";
+    [Id(2)] public string MarketId { get; private set; } = "";
+    [Id(3)] public OrderStatus Status { get; private set; }
+    [Id(4)] public string? StatusReason { get; private set; }
+    [Id(5)] public string SlotId { get; private set; } = "";
+    [Id(6)] public DateTimeOffset SlotStart { get; private set; }
+    [Id(7)] public DateTimeOffset SlotEnd { get; private set; }
+    [Id(8)] public DeliveryAddress DeliveryAddress { get; private set; } = new(0, 0, "");
+    [Id(9)] public List<OrderLine> Lines { get; private set; } = [];
+    [Id(10)] public List<PickTicket> Tickets { get; private set; } = [];
+    [Id(11)] public string Fingerprint { get; private set; } = "";
+    [Id(12)] public DateTimeOffset PlacedAt { get; private set; }
+    [Id(13)] public DateTimeOffset UpdatedAt { get; private set; }
+    [Id(14)] public int Version { get; private set; }
+
+    public bool IsPlaced => Version > 0;
+
+    public long OrderedTotalWon => Lines.Sum(l => l.LineTotalWon);
+
+    public long ChargedTotalWon => Status == OrderStatus.Cancelled ? 0 : Lines.Sum(l => l.ChargedWon);
+
+    public long RefundWon => OrderedTotalWon - ChargedTotalWon;
+
+    public int WeightGrams => Lines.Sum(l => l.WeightGrams);
+
+    /// <summary>Creates the order from a validated basket: one pick ticket per stall, in the order stalls first appear.</summary>
+    public static Order Create(string orderId, ValidatedOrder validated, DateTimeOffset now)
+    {
+        var order = new Order
+        {
+            OrderId = orderId,
+            CustomerId = validated.Command.CustomerId,
+            MarketId = validated.Market.Id,
+            Status = OrderStatus.Placed,
+            SlotId = validated.Slot.SlotId,
+            SlotStart = validated.Slot.Start,
+            SlotEnd = validated.Slot.End,
+            DeliveryAddress = validated.Command.DeliveryAddress,
+            Fingerprint = validated.Fingerprint,
+            PlacedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+
+        foreach (var line in validated.Lines)
+        {
+            order.Lines.Add(new OrderLine
+            {
+                LineNo = line.LineNo,
+                StallId = line.Stall.Id,
+                Sku = line.Product.Sku,
+                Name = line.Product.Name,
+                Unit = line.Product.Unit,
+                Quantity = line.Quantity,
+                UnitPriceWon = line.Product.PriceWon,
+                UnitWeightGrams = line.Product.WeightGrams,
+                Substitution = line.Substitution,
+            });
+        }
+
+        foreach (var stall in validated.Lines.Select(l => l.Stall).DistinctBy(s => s.Id))
+        {
+            order.Tickets.Add(new PickTicket
+            {
+                TicketId = OrderIds.TicketId(orderId, order.Tickets.Count + 1),
+                StallId = stall.Id,
+                StallName = stall.Name,
+                Status = PickTicketStatus.Open,
+                Version = 1,
+            });
+        }
+
+        return order;
+    }
+
+    public PickTicket? FindTicket(string ticketId) => Tickets.Find(t => t.TicketId == ticketId);
+
+    /// <summary>
+    /// Applies a merchant's confirmation of a whole ticket. Every line of the ticket must be confirmed exactly once.
+    /// Repeating the same confirmation is harmless; a different one after the first is refused.
+    /// </summary>
+    public CommandResult<TicketConfirmation> ConfirmTicket(string stallId, string ticketId, IReadOnlyList<PickConfirmation> confirmations, Stall stall, DateTimeOffset now)
+    {
+        var ticket = FindTicket(ticketId);
+        if (ticket is null)
+        {
+            return CommandError.NotFound($"There is no ticket '{ticketId}'.");
+        }
+
+        if (ticket.StallId != stallId)
+        {
+            return CommandError.NotFound($"Ticket '{ticketId}' is not a ticket of stall '{stallId}'.");
+        }
+
+        var normalized = confirmations.OrderBy(c => c.Sku, StringComparer.Ordinal).ToImmutableArray();
+        switch (ticket.Status)
+        {
+            case PickTicketStatus.Cancelled:
+                return CommandError.Conflict($"Ticket '{ticketId}' was cancelled with its order: {StatusReason}");
+            case PickTicketStatus.Confirmed when normalized.SequenceEqual(ticket.Confirmation):
+                return CommandResult<TicketConfirmation>.Ok(new TicketConfirmation(TicketView(ticket), Status, Replayed: true));
+            case PickTicketStatus.Confirmed:
+                return CommandError.Conflict($"Ticket '{ticketId}' was already confirmed at {ticket.ConfirmedAt:u} with different quantities; it cannot be confirmed again.");
+        }
+
+        var ticketLines = Lines.Where(l => l.StallId == ticket.StallId).ToList();
+        var picks = new Dictionary<OrderLine, PickResultView>();
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < confirmations.Count; i++)
+        {
+            var c = confirmations[i];
+            var line = ticketLines.Find(l => l.Sku == c?.Sku);
+            string? problem;
+            if (c is null)
+            {
+                problem = "The line is empty.";
+            }
+            else if (line is null)
+            {
+                problem = $"The ticket has no line for '{c.Sku}'.";
+            }
+            else if (picks.ContainsKey(line))
+            {
+                problem = $"'{c.Sku}' is confirmed twice.";
+            }
+            else
+            {
+                (var pick, problem) = Pick(line, c, stall);
+                if (pick is not null)
+                {
+                    picks[line] = pick;
+                }
+            }
+
+            if (problem is not null)
+            {
+                errors[$"lines[{i}]"] = [problem];
+            }
+        }
+
+        var missing = ticketLines.Where(l => !picks.ContainsKey(l) && !confirmations.Any(c => c?.Sku == l.Sku)).Select(l => l.Sku).ToList();
+        if (missing.Count > 0)
+        {
+            errors["lines"] = [$"Every line must be confirmed; missing: {string.Join(", ", missing)}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return CommandError.Invalid(errors);
+        }
+
+        foreach (var (line, pick) in picks)
+        {
+            line.Pick = pick;
+            line.PickedUnitWeightGrams = pick.Sku == line.Sku
+                ? line.UnitWeightGrams
+                : stall.FindProduct(pick.Sku)?.WeightGrams ?? line.UnitWeightGrams;
+        }
+
+        ticket.Status = PickTicketStatus.Confirmed;
+        ticket.ConfirmedAt = now;
+        ticket.Confirmation = normalized;
+        ticket.Version++;
+
+        if (Tickets.All(t => t.Status == PickTicketStatus.Confirmed))
+        {
+            if (ChargedTotalWon == 0)
+            {
+                MoveTo(OrderStatus.Cancelled, "Nothing in the order could be picked; the whole amount is refunded.", now);
+            }
+            else
+            {
+                MoveTo(OrderStatus.ReadyForPickup, null, now);
+            }
+        }
+        else if (Status == OrderStatus.Placed)
+        {
+            MoveTo(OrderStatus.Picking, null, now);
+        }
+        else
+        {
+            Touch(now);
+        }
+
+        return CommandResult<TicketConfirmation>.Ok(new TicketConfirmation(TicketView(ticket), Status, Replayed: false));
+    }
+
+    /// <summary>Works out one line's pick: picked, short, not available or substituted, and what it costs.</summary>
+    private static (PickResultView? Pick, string? Problem) Pick(OrderLine line, PickConfirmation c, Stall stall)
+    {
+        if (c.PickedQuantity < 0)
+        {
+            return (null, "The picked quantity cannot be negative.");
+        }
+
+        if (c.PickedQuantity > line.Quantity)
+        {
+            return (null, $"{c.PickedQuantity} picked but only {line.Quantity} ordered.");
+        }
+
+        if (string.IsNullOrEmpty(c.SubstituteSku))
+        {
+            var outcome = c.PickedQuantity == line.Quantity ? PickOutcome.Picked
+                : c.PickedQuantity == 0 ? PickOutcome.NotAvailable : PickOutcome.Short;
+            var charged = c.PickedQuantity * line.UnitPriceWon;
+            return (new PickResultView(outcome, line.Sku, line.Name, c.PickedQuantity, line.UnitPriceWon, charged, line.LineTotalWon - charged), null);
+        }
+
+        switch (line.Substitution.Kind)
+        {
+            case SubstitutionKind.None:
+                return (null, $"The customer does not accept a substitute for {line.Name}.");
+            case SubstitutionKind.Specific when line.Substitution.Sku != c.SubstituteSku:
+                return (null, $"The customer accepts only '{line.Substitution.Sku}' as a substitute for {line.Name}.");
+        }
+
+        if (c.SubstituteSku == line.Sku)
+        {
+            return (null, "A product cannot substitute for itself.");
+        }
+
+        var substitute = stall.FindProduct(c.SubstituteSku);
+        if (substitute is null)
+        {
+            return (null, $"Stall {stall.Name} has no product '{c.SubstituteSku}'.");
+        }
+
+        if (c.PickedQuantity == 0)
+        {
+            return (null, "A substitution needs a picked quantity of at least 1.");
+        }
+
+        // The customer authorised the ordered amount: a dearer substitute is charged at most that.
+        var subCharged = Math.Min(c.PickedQuantity * substitute.PriceWon, line.LineTotalWon);
+        return (new PickResultView(PickOutcome.Substituted, substitute.Sku, substitute.Name, c.PickedQuantity, substitute.PriceWon, subCharged, line.LineTotalWon - subCharged), null);
+    }
+
+    /// <summary>Cancels the order while it is still at the market; open tickets are withdrawn from their stalls.</summary>
+    public CommandError? Cancel(string reason, DateTimeOffset now)
+    {
+        if (!OrderStateMachine.CanMove(Status, OrderStatus.Cancelled))
+        {
+            return CommandError.Conflict(OrderStateMachine.Refusal(Status, OrderStatus.Cancelled));
+        }
+
+        foreach (var ticket in Tickets.Where(t => t.Status == PickTicketStatus.Open))
+        {
+            ticket.Status = PickTicketStatus.Cancelled;
+            ticket.Version++;
+        }
+
+        MoveTo(OrderStatus.Cancelled, string.IsNullOrWhiteSpace(reason) ? "Cancelled." : reason, now);
+        return null;
+    }
+
+    /// <summary>Moves the order to another status, refusing moves the state machine does not allow.</summary>
+    public CommandError? TryMoveTo(OrderStatus to, string? reason, DateTimeOffset now)
+    {
+        if (!OrderStateMachine.CanMove(Status, to))
+        {
+            return CommandError.Conflict(OrderStateMachine.Refusal(Status, to));
+        }
+
+        MoveTo(to, reason, now);
+        return null;
+    }
+
+    private void MoveTo(OrderStatus to, string? reason, DateTimeOffset now)
+    {
+        if (!OrderStateMachine.CanMove(Status, to))
+        {
+            throw new InvalidOperationException(OrderStateMachine.Refusal(Status, to));
+        }
+
+        Status = to;
+        StatusReason = reason;
+        Touch(now);
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+
+    public OrderView ToView() => new(
+        OrderId, CustomerId, MarketId, Status, SlotId, SlotStart, SlotEnd, DeliveryAddress,
+        [.. Lines.Select(l => l.ToView())],
+        [.. Tickets.Select(t => new PickTicketRef(t.TicketId, t.StallId, t.StallName, t.Status))],
+        OrderedTotalWon, ChargedTotalWon, RefundWon, PlacedAt, UpdatedAt, StatusReason);
+
+    public PickTicketView TicketView(PickTicket ticket)
+    {
+        var lines = Lines.Where(l => l.StallId == ticket.StallId).ToList();
+        return new PickTicketView(
+            ticket.TicketId, OrderId, MarketId, ticket.StallId, SlotId, SlotStart, SlotEnd, ticket.Status,
+            [.. lines.Select(l => new PickTicketLineView(l.Sku, l.Name, l.Unit, l.Quantity, l.UnitPriceWon, l.Substitution, l.Pick))],
+            lines.Sum(l => l.LineTotalWon), PlacedAt, ticket.ConfirmedAt, ticket.Version);
+    }
+
+    public OrderSummary ToSummary() => new(
+        OrderId, MarketId, SlotId, SlotStart, SlotEnd, Status, new GeoPosition(DeliveryAddress.Lat, DeliveryAddress.Lon),
+        Tickets.Count(t => t.Status == PickTicketStatus.Open), ChargedTotalWon, WeightGrams, UpdatedAt, Version);
+}
