@@ -1,0 +1,220 @@
+// Shared test support: a fresh PostgreSQL database per test class.
+// Other test projects include this file as-is:
+//   <Compile Include="..\MarketDelivery.Persistence.Tests\Support\PostgresTestDatabase.cs" Link="Support\PostgresTestDatabase.cs" />
+// Depends on Npgsql and the BCL only.
+//
+// Server: MARKETDELIVERY_TEST_POSTGRES (a connection string; its database is only used to CREATE/DROP test
+// databases) when set; otherwise a throwaway PostgreSQL 15 started once per test process from
+// /usr/lib/postgresql/15/bin on a free port (as the postgres user when running as root), with fsync off,
+// and stopped when the process exits. Several test assemblies running at once each start their own server
+// (own data directory and port) or share the variable's server with databases of distinct names.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace MarketDelivery.Testing;
+
+public sealed class PostgresTestDatabase : IAsyncDisposable
+{
+    public const string ServerVariable = "MARKETDELIVERY_TEST_POSTGRES";
+
+    private readonly string _adminConnectionString;
+
+    private PostgresTestDatabase(string adminConnectionString, string name, string connectionString)
+    {
+        _adminConnectionString = adminConnectionString;
+        Name = name;
+        ConnectionString = connectionString;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Connection string to the new, empty database.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Creates <c>md_test_&lt;guid&gt;</c> on the test server (starting one first if needed).</summary>
+    public static async Task<PostgresTestDatabase> CreateAsync(CancellationToken cancellationToken = default)
+    {
+        var admin = await PostgresTestServer.GetAdminConnectionStringAsync(cancellationToken);
+        var name = $"md_test_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        return new PostgresTestDatabase(admin, name, connectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await using var connection = new NpgsqlConnection(_adminConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The server may already be going away at process exit; a leftover test database is harmless.
+        }
+    }
+}
+
+/// <summary>The PostgreSQL server the tests of this process use.</summary>
+public static class PostgresTestServer
+{
+    private const string PgBin = "/usr/lib/postgresql/15/bin";
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _adminConnectionString;
+    private static string? _ownedDataRoot;
+
+    public static async Task<string> GetAdminConnectionStringAsync(CancellationToken cancellationToken = default)
+    {
+        if (_adminConnectionString is not null)
+        {
+            return _adminConnectionString;
+        }
+
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_adminConnectionString is null)
+            {
+                var fromEnvironment = Environment.GetEnvironmentVariable(PostgresTestDatabase.ServerVariable);
+                _adminConnectionString = string.IsNullOrWhiteSpace(fromEnvironment)
+                    ? await StartThrowawayServerAsync(cancellationToken)
+                    : fromEnvironment;
+            }
+
+            return _adminConnectionString;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static async Task<string> StartThrowawayServerAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(PgBin, "initdb")))
+        {
+            throw new InvalidOperationException(
+                $"No PostgreSQL binaries in {PgBin} and {PostgresTestDatabase.ServerVariable} is not set.");
+        }
+
+        var root = Directory.CreateTempSubdirectory("md-pg-").FullName;
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            // The server refuses to run as root: hand the directory to the postgres user and run as it.
+            await RunAsync("chown", ["postgres:postgres", root], root, asPostgres: false, cancellationToken);
+        }
+
+        var data = Path.Combine(root, "data");
+        await RunAsync(Path.Combine(PgBin, "initdb"),
+            ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"],
+            root, asRoot, cancellationToken);
+
+        // A free port can be taken by another process between probing and binding: try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            try
+            {
+                await RunAsync(Path.Combine(PgBin, "pg_ctl"),
+                [
+                    "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "30",
+                    "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                    "start",
+                ], root, asRoot, cancellationToken);
+            }
+            catch (InvalidOperationException) when (attempt < 4)
+            {
+                continue;
+            }
+
+            _ownedDataRoot = root;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => StopOwnedServer(asRoot);
+            return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
+        }
+    }
+
+    private static void StopOwnedServer(bool asRoot)
+    {
+        var root = _ownedDataRoot;
+        if (root is null)
+        {
+            return;
+        }
+
+        _ownedDataRoot = null;
+        try
+        {
+            NpgsqlConnection.ClearAllPools();
+            RunAsync(Path.Combine(PgBin, "pg_ctl"), ["-D", Path.Combine(root, "data"), "-m", "immediate", "-w", "stop"],
+                root, asRoot, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // Best effort at process exit.
+        }
+
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string program, string[] arguments, string workingDirectory, bool asPostgres, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo
+        {
+            FileName = asPostgres ? "runuser" : program,
+            WorkingDirectory = workingDirectory, // postgres must be able to read its working directory
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asPostgres)
+        {
+            foreach (var a in (string[])["-u", "postgres", "--", program])
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+}
