@@ -1,0 +1,64 @@
+using MarketDelivery.Contracts.Markets;
+using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Domain.Markets;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MarketDelivery.Server.Api;
+
+public sealed record GeoPointDto(double Lat, double Lon);
+
+public sealed record HandOverPointDto(double Lat, double Lon, string Description);
+
+public sealed record SlotDto(string SlotId, DateOnly Date, DateTimeOffset Start, DateTimeOffset End, DateTimeOffset Cutoff);
+
+public sealed record MarketDto(
+    string Id, string Name, string District, string Address, GeoPointDto Location, HandOverPointDto HandOverPoint,
+    TimeOnly Opens, TimeOnly Closes, IReadOnlyList<SlotDto> Slots);
+
+public sealed record ProductDto(string Sku, string Name, string Unit, long PriceWon, int WeightGrams, bool Available, int? Stock);
+
+public sealed record StallDto(string Id, string Name, string Category, IReadOnlyList<ProductDto> Products);
+
+public sealed record CatalogDto(string MarketId, string MarketName, IReadOnlyList<StallDto> Stalls);
+
+/// <summary>Markets, their bookable delivery slots and their catalogues.</summary>
+public static class MarketsApi
+{
+    public static void MapMarketsApi(this IEndpointRouteBuilder app)
+    {
+        var markets = app.MapGroup("/api/markets").WithTags("Markets");
+
+        markets.MapGet("/", (MarketCatalog catalog, TimeProvider clock) =>
+                TypedResults.Ok(catalog.Markets.Select(m => ToDto(m, clock.GetUtcNow())).ToList()))
+            .WithSummary("Markets with the delivery slots that can be booked now, for today and tomorrow.");
+
+        markets.MapGet("/{marketId}/catalog", Results<Ok<CatalogDto>, ProblemHttpResult> (string marketId, MarketCatalog catalog) =>
+                catalog.FindMarket(marketId) is { } market
+                    ? TypedResults.Ok(new CatalogDto(market.Id, market.Name, [.. market.Stalls.Select(ToDto)]))
+                    : Problems.NotFound($"There is no market '{marketId}'."))
+            .WithSummary("The market's stalls and their products with prices in won.");
+
+        markets.MapGet("/{marketId}/orders", async Task<Results<Ok<IReadOnlyList<OrderSummary>>, ProblemHttpResult>> (
+                string marketId, string? slotId, MarketCatalog catalog, IGrainFactory grains) =>
+            {
+                if (catalog.FindMarket(marketId) is null)
+                {
+                    return Problems.NotFound($"There is no market '{marketId}'.");
+                }
+
+                return TypedResults.Ok<IReadOnlyList<OrderSummary>>(await grains.GetGrain<IMarketGrain>(marketId).GetOrders(slotId));
+            })
+            .WithSummary("The market's board of orders, for market staff; optionally one delivery slot.");
+    }
+
+    private static MarketDto ToDto(Market m, DateTimeOffset now) => new(
+        m.Id, m.Name, m.District, m.Address,
+        new GeoPointDto(m.Location.Lat, m.Location.Lon),
+        new HandOverPointDto(m.HandOverPoint.Location.Lat, m.HandOverPoint.Location.Lon, m.HandOverPoint.Description),
+        m.OpeningHours.Opens, m.OpeningHours.Closes,
+        [.. m.BookableSlots(now).Select(s => new SlotDto(s.SlotId, s.Date, s.Start, s.End, s.Cutoff))]);
+
+    private static StallDto ToDto(Stall s) => new(
+        s.Id, s.Name, s.Category,
+        [.. s.Products.Select(p => new ProductDto(p.Sku, p.Name, p.Unit, p.PriceWon, p.WeightGrams, p.Available, p.Stock))]);
+}

@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Contracts.Stalls;
+using MarketDelivery.Domain.Markets;
+using MarketDelivery.Domain.Orders;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MarketDelivery.Server.Api;
+
+public sealed record ConfirmTicketRequest(IReadOnlyList<PickConfirmation> Lines);
+
+/// <summary>A stall's pick tickets, as its tablet lists and confirms them.</summary>
+public static class StallsApi
+{
+    public static void MapStallsApi(this IEndpointRouteBuilder app)
+    {
+        var stalls = app.MapGroup("/api/stalls/{stallId}").WithTags("Stalls");
+
+        stalls.MapGet("/tickets", async Task<Results<Ok<ImmutableArray<PickTicketView>>, ProblemHttpResult>> (
+                string stallId, string? status, MarketCatalog catalog, IGrainFactory grains) =>
+            {
+                if (catalog.FindStall(stallId) is null)
+                {
+                    return Problems.NotFound($"There is no stall '{stallId}'.");
+                }
+
+                PickTicketStatus? filter = null;
+                if (!string.IsNullOrEmpty(status))
+                {
+                    if (!Enum.TryParse<PickTicketStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+                    {
+                        return Problems.Invalid("status", $"Status '{status}' is not one of open, confirmed, cancelled.");
+                    }
+
+                    filter = parsed;
+                }
+
+                return TypedResults.Ok(await grains.GetGrain<IStallGrain>(stallId).GetTickets(filter));
+            })
+            .WithSummary("The stall's pick tickets, oldest delivery slot first; ?status=open for those still to pick.");
+
+        stalls.MapPost("/tickets/{ticketId}/confirm", async Task<Results<Ok<TicketConfirmation>, ProblemHttpResult>> (
+                string stallId, string ticketId, ConfirmTicketRequest body, MarketCatalog catalog, IGrainFactory grains) =>
+            {
+                if (catalog.FindStall(stallId) is null)
+                {
+                    return Problems.NotFound($"There is no stall '{stallId}'.");
+                }
+
+                if (OrderIds.OrderIdOfTicket(ticketId) is not { } orderId || !OrderIds.LooksLikeOrderId(orderId))
+                {
+                    return Problems.NotFound($"Stall '{stallId}' has no ticket '{ticketId}'.");
+                }
+
+                if (body.Lines is null || body.Lines.Count == 0)
+                {
+                    return Problems.Invalid("lines", "Confirm every line of the ticket.");
+                }
+
+                var result = await grains.GetGrain<IOrderGrain>(orderId).ConfirmTicket(stallId, ticketId, [.. body.Lines]);
+                return result.Value is { } confirmation ? TypedResults.Ok(confirmation) : Problems.From(result.Error!);
+            })
+            .WithSummary("Confirms every line of a ticket: picked (pickedQuantity = ordered), short (less), or substituted (substituteSku). Returns the ticket and the order's new status.");
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MarketDelivery.Contracts.Push;
+using MarketDelivery.Domain.Markets;
+using MarketDelivery.Persistence;
+using MarketDelivery.Server.Api;
+using MarketDelivery.Server.Hubs;
+using Scalar.AspNetCore;
+
+namespace MarketDelivery.Server.Hosting;
+
+/// <summary>Wires the host: seed catalogue, Orleans silo with its storage, HTTP API, SignalR hub, OpenAPI.</summary>
+public static class MarketDeliveryHost
+{
+    /// <summary>Large enough for any real basket, small enough that nobody can make us buffer megabytes.</summary>
+    public const long MaxRequestBodyBytes = 256 * 1024;
+
+    public static WebApplicationBuilder AddMarketDelivery(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var catalog = LoadCatalog(config);
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Bad JSON and oversized bodies become BadHttpRequestExceptions, which the handler turns into problem details.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks();
+
+        builder.Services.AddSignalR().AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
+        builder.Services.AddSingleton<IPushNotifier, HubPushNotifier>();
+
+        var contentRoot = builder.Environment.ContentRootPath;
+        var persistence = PersistenceOptions.FromConfiguration(config, contentRoot);
+        builder.Services.AddSingleton(persistence);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseMarketDeliveryPersistence(persistence);
+            if (persistence.Kind == DatabaseKind.PostgreSql)
+            {
+                // ADO.NET clustering: each silo announces its own address; in docker-compose that is the service name.
+                var host = config["Orleans:AdvertisedHost"];
+                var address = string.IsNullOrWhiteSpace(host) ? IPAddress.Loopback : Dns.GetHostAddresses(host)[0];
+                silo.ConfigureEndpoints(address, persistence.SiloPort, persistence.GatewayPort, listenOnAnyHostAddress: !string.IsNullOrWhiteSpace(host));
+            }
+        });
+
+        return builder;
+    }
+
+    public static WebApplication UseMarketDelivery(this WebApplication app)
+    {
+        var persistence = app.Services.GetRequiredService<PersistenceOptions>();
+        var catalog = app.Services.GetRequiredService<MarketCatalog>();
+        app.Logger.LogInformation("Storage: {Storage}", Describe(persistence));
+        app.Logger.LogInformation("Seed data: {Markets} markets, {Stalls} stalls", catalog.Markets.Count, catalog.Markets.Sum(m => m.Stalls.Count));
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapHealthChecks("/health");
+        app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
+
+        app.MapMarketsApi();
+        app.MapOrdersApi();
+        app.MapStallsApi();
+        app.MapHub<MarketHub>(MarketHub.Path);
+        return app;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+
+    private static MarketCatalog LoadCatalog(IConfiguration config)
+    {
+        var directory = config["Data:Directory"];
+        return SeedDataLoader.Load(string.IsNullOrWhiteSpace(directory) ? SeedDataLoader.FindDataDirectory() : directory);
+    }
+
+    private static string Describe(PersistenceOptions options) => options.Kind switch
+    {
+        DatabaseKind.PostgreSql => $"PostgreSQL through Orleans ADO.NET ({options}); silo port {options.SiloPort}, gateway {options.GatewayPort}",
+        DatabaseKind.Sqlite => $"embedded default: SQLite file {new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString).DataSource} " +
+                               "through Orleans ADO.NET, localhost clustering. Set ConnectionStrings__Postgres to use PostgreSQL.",
+        _ => "in memory: nothing survives a restart.",
+    };
+}
