@@ -1,3 +1,4 @@
+using MarketDelivery.Domain;
 using MarketDelivery.Contracts.Common;
 using MarketDelivery.Contracts.Couriers;
 using MarketDelivery.Contracts.Push;
@@ -17,7 +18,7 @@ public sealed class CourierState
 /// <summary>A courier: who they are, what they carry, and whether they are working. Dispatch adds routes later.</summary>
 public sealed class CourierGrain(
     [PersistentState("courier", "couriers")] IPersistentState<CourierState> state,
-    TimeProvider clock,
+    MarketClock clock,
     IPushNotifier push) : Grain, ICourierGrain
 {
     public async Task<CommandResult<CourierView>> Register(CourierProfile profile)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MarketDelivery.Domain;
 using MarketDelivery.Contracts.Markets;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
@@ -15,7 +16,7 @@ public sealed class MarketState
 /// <summary>A market's board of orders: what staff watch, and what dispatch will plan from.</summary>
 public sealed class MarketGrain(
     [PersistentState("market", "markets")] IPersistentState<MarketState> state,
-    TimeProvider clock,
+    MarketClock clock,
     IPushNotifier push) : Grain, IMarketGrain
 {
     /// <summary>Orders finished longer ago than this leave the board.</summary>

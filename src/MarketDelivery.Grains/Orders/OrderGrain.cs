@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MarketDelivery.Domain;
 using MarketDelivery.Contracts.Common;
 using MarketDelivery.Contracts.Markets;
 using MarketDelivery.Contracts.Orders;
@@ -18,7 +19,7 @@ namespace MarketDelivery.Grains.Orders;
 public sealed class OrderGrain(
     [PersistentState("order", "orders")] IPersistentState<Order> state,
     MarketCatalog catalog,
-    TimeProvider clock,
+    MarketClock clock,
     IPushNotifier push,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {

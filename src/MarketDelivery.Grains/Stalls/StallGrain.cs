@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MarketDelivery.Domain;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
 using MarketDelivery.Contracts.Stalls;
@@ -18,7 +19,7 @@ public sealed class StallState
 /// </summary>
 public sealed class StallGrain(
     [PersistentState("stall", "stalls")] IPersistentState<StallState> state,
-    TimeProvider clock,
+    MarketClock clock,
     IPushNotifier push) : Grain, IStallGrain
 {
     /// <summary>Finished tickets are kept this long for the tablet's history, then dropped.</summary>

@@ -1,5 +1,6 @@
 using MarketDelivery.Contracts.Markets;
 using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Domain;
 using MarketDelivery.Domain.Markets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -28,7 +29,7 @@ public static class MarketsApi
     {
         var markets = app.MapGroup("/api/markets").WithTags("Markets");
 
-        markets.MapGet("/", (MarketCatalog catalog, TimeProvider clock) =>
+        markets.MapGet("/", (MarketCatalog catalog, MarketClock clock) =>
                 TypedResults.Ok(catalog.Markets.Select(m => ToDto(m, clock.GetUtcNow())).ToList()))
             .WithSummary("Markets with the delivery slots that can be booked now, for today and tomorrow.");
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MarketDelivery.Contracts.Push;
+using MarketDelivery.Domain;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Persistence;
 using MarketDelivery.Server.Api;
@@ -21,7 +22,7 @@ public static class MarketDeliveryHost
         var config = builder.Configuration;
         var catalog = LoadCatalog(config);
         builder.Services.AddSingleton(catalog);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(MarketClock.System);
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
