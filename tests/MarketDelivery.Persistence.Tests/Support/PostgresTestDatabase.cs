@@ -157,23 +157,24 @@ public static class PostgresTestServer
         try
         {
             NpgsqlConnection.ClearAllPools();
-            RunAsync(Path.Combine(PgBin, "pg_ctl"), ["-D", Path.Combine(root, "data"), "-m", "immediate", "-w", "stop"],
-                root, asRoot, CancellationToken.None).GetAwaiter().GetResult();
+            // One detached shell stops the server and removes its directory, so the clean-up finishes even
+            // when the test host is torn down before this handler returns.
+            var stop = new ProcessStartInfo { FileName = "sh", UseShellExecute = false };
+            foreach (var argument in (string[])
+                     [
+                         "-c", "$1 \"$2\" -D \"$3/data\" -m immediate -w stop >/dev/null 2>&1; rm -rf \"$3\"", "sh",
+                         asRoot ? "runuser -u postgres --" : "", Path.Combine(PgBin, "pg_ctl"), root,
+                     ])
+            {
+                stop.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(stop);
+            process?.WaitForExit(10_000);
         }
         catch (Exception)
         {
             // Best effort at process exit.
-        }
-
-        try
-        {
-            Directory.Delete(root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 
