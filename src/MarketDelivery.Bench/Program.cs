@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Globalization;
+using MarketDelivery.Bench;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("""
+        usage:
+          solomon --data <dir> [--time-limit s] [--instances C101,R201] [--seed n] [--threads n] [--strategy hybrid|ortools|rr]
+          lilim   --data <dir> [--time-limit s] [--instances LC101,...] [--seed n] [--strategy ...]
+          solve   <problem.json> [--time-limit s] [--seed n] [--travel greatcircle|euclidean] [--geojson out.geojson] [--out plan.json]
+        """);
+    return 2;
+}
+try
+{
+    var options = CliOptions.Parse(args.Skip(1).ToArray());
+    return args[0] switch
+    {
+        "solomon" => Benchmarks.RunSolomon(options),
+        "lilim" => Benchmarks.RunLiLim(options),
+        "solve" => SolveCommand.Run(options),
+        _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
+    };
+}
+catch (Exception e) when (e is ArgumentException or FormatException or IOException or MarketDelivery.Routing.RoutingProblemException or System.Text.Json.JsonException)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    Debug.WriteLine(e);
+    return 1;
+}

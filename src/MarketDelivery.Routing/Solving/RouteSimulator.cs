@@ -1,0 +1,118 @@
+namespace MarketDelivery.Routing.Solving;
+
+/// <summary>Why a route (or a single unit on an empty route) is infeasible.</summary>
+internal enum RouteFailure
+{
+    None,
+    Capacity,
+    Window,
+    Shift,
+    RideTime,
+    Precedence,
+}
+
+/// <summary>
+/// The solver's own double-precision route schedule: leave the start at the shift start, travel,
+/// wait for a window to open, serve; service starts as early as possible.
+/// </summary>
+internal static class RouteSimulator
+{
+    /// <summary>Returns the route's cost (fixed + arcs + lateness) or +inf when infeasible.</summary>
+    public static double Cost(CompiledProblem cp, int v, List<int> steps, out RouteFailure failure)
+    {
+        failure = RouteFailure.None;
+        if (steps.Count == 0)
+        {
+            return 0;
+        }
+        var D = cp.Dims;
+        var T = cp.Matrices[cp.VehicleMatrix[v]];
+        var C = cp.CostMatrices[cp.VehicleCostMatrix[v]];
+        var L = cp.LocationCount;
+        Span<long> load = D <= 16 ? stackalloc long[D] : new long[D];
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var s = steps[i];
+            if (cp.StepKinds[s] == Model.StepKind.Job)
+            {
+                for (var d = 0; d < D; d++)
+                {
+                    load[d] -= cp.StepDelta[(s * D) + d];
+                }
+            }
+        }
+        for (var d = 0; d < D; d++)
+        {
+            if (load[d] > cp.VehicleCapacity[(v * D) + d])
+            {
+                failure = RouteFailure.Capacity;
+                return double.PositiveInfinity;
+            }
+        }
+        double cost = cp.VehicleFixed[v];
+        var loc = cp.VehicleStartLoc[v];
+        var t = cp.VehicleShiftStart[v];
+        Span<double> pickupDepart = steps.Count <= 256 ? stackalloc double[steps.Count] : new double[steps.Count];
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var s = steps[i];
+            var sl = cp.StepLoc[s];
+            t += T.Duration(loc, sl);
+            cost += C[(loc * L) + sl];
+            var start = Math.Max(t, cp.StepOpen[s]);
+            if (start > cp.StepHardClose[s] + CompiledProblem.Eps)
+            {
+                failure = RouteFailure.Window;
+                return double.PositiveInfinity;
+            }
+            if (start > cp.StepSoftClose[s])
+            {
+                cost += (start - cp.StepSoftClose[s]) * cp.StepLateCostPerSecond[s];
+            }
+            t = start + cp.StepService[s];
+            loc = sl;
+            if (cp.StepKinds[s] != Model.StepKind.Job)
+            {
+                for (var d = 0; d < D; d++)
+                {
+                    load[d] += cp.StepDelta[(s * D) + d];
+                    if (load[d] > cp.VehicleCapacity[(v * D) + d])
+                    {
+                        failure = RouteFailure.Capacity;
+                        return double.PositiveInfinity;
+                    }
+                }
+                if (cp.StepKinds[s] == Model.StepKind.Pickup)
+                {
+                    pickupDepart[i] = t;
+                }
+                else
+                {
+                    var p = steps.IndexOf(s - 1);
+                    if (p < 0 || p > i)
+                    {
+                        failure = RouteFailure.Precedence;
+                        return double.PositiveInfinity;
+                    }
+                    if (start - pickupDepart[p] > cp.UnitMaxRide[cp.StepUnit[s]] + CompiledProblem.Eps)
+                    {
+                        failure = RouteFailure.RideTime;
+                        return double.PositiveInfinity;
+                    }
+                }
+            }
+        }
+        var end = cp.VehicleEndLoc[v];
+        if (end >= 0)
+        {
+            t += T.Duration(loc, end);
+            cost += C[(loc * L) + end];
+        }
+        if (t > cp.VehicleShiftEnd[v] + CompiledProblem.Eps)
+        {
+            failure = RouteFailure.Shift;
+            return double.PositiveInfinity;
+        }
+        return cost;
+    }
+}
