@@ -447,11 +447,41 @@ public static partial class SeedDataLoader
         {
             message = message[..cut];
         }
+        message = FriendlyJsonProblem(message);
         var where = ex.LineNumber is { } line
             ? Inv($"line {line + 1}, position {(ex.BytePositionInLine ?? 0) + 1}")
             : "unknown position";
         var jsonPath = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? string.Empty : $" ({ex.Path})";
         return $"invalid JSON at {where}{jsonPath}: {message}";
+    }
+
+    [GeneratedRegex("^The JSON value could not be converted to (?<type>[^.]+(\\.[^.\\s]+)*)\\.", RegexOptions.CultureInvariant)]
+    private static partial Regex ConversionProblem();
+
+    [GeneratedRegex("^The JSON property '(?<name>[^']*)' could not be mapped", RegexOptions.CultureInvariant)]
+    private static partial Regex UnmappedProblem();
+
+    private static string FriendlyJsonProblem(string message)
+    {
+        var unmapped = UnmappedProblem().Match(message);
+        if (unmapped.Success)
+        {
+            return $"unknown property '{unmapped.Groups["name"].Value}' (property names are camelCase and case-sensitive)";
+        }
+        var conversion = ConversionProblem().Match(message);
+        if (conversion.Success)
+        {
+            var type = conversion.Groups["type"].Value;
+            var expected =
+                type.Contains("Int64", StringComparison.Ordinal) || type.Contains("Int32", StringComparison.Ordinal) ? "a whole number" :
+                type.Contains("Double", StringComparison.Ordinal) ? "a number" :
+                type.Contains("Boolean", StringComparison.Ordinal) ? "true or false" :
+                type.Contains("String", StringComparison.Ordinal) ? "a string" :
+                type.Contains("List", StringComparison.Ordinal) ? "an array" :
+                "an object";
+            return $"wrong kind of value, expected {expected}";
+        }
+        return message;
     }
 
     private static string Inv(FormattableString text) => FormattableString.Invariant(text);

@@ -69,7 +69,7 @@ public sealed class SeedDataValidationTests : IDisposable
     [InlineData("hand-over-outside", "handOverPoint (37.52, 127.0005) lies outside the service area")]
     [InlineData("area-file-missing", "service area file 'markets/nowhere.area.geojson' not found")]
     [InlineData("area-path", "must be a file name in the same folder")]
-    [InlineData("unknown-property", "pricewon")]
+    [InlineData("unknown-property", "unknown property 'pricewon'")]
     [InlineData("wrong-type", "invalid JSON")]
     public void Invalid_market_file_is_reported_with_file_and_problem(string breakage, string expected)
     {
@@ -155,6 +155,7 @@ public sealed class SeedDataValidationTests : IDisposable
         var ex = LoadFails();
 
         Assert.Contains("$.stalls[0].products[0].priceWon", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("expected a whole number", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
