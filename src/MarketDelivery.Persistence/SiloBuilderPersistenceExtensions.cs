@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace MarketDelivery.Persistence;
 
@@ -91,6 +92,9 @@ public static class SiloBuilderPersistenceExtensions
 
     private static void AddAdoNetStorage(ISiloBuilder silo, string invariant, string connectionString)
     {
+        // Store state in Orleans' own version-tolerant binary format ([Id]/[Alias] on state types) rather than the
+        // provider's default Newtonsoft JSON, whose reference tracking breaks on records with value equality.
+        silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         foreach (var name in StorageNames)
         {
             silo.AddAdoNetGrainStorage(name, o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
