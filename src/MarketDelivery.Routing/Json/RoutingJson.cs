@@ -24,7 +24,6 @@ public static class RoutingJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
         };
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         o.Converters.Add(new GeoJsonConverterFactory());

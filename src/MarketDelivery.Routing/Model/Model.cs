@@ -46,9 +46,14 @@ public sealed record Visit(
     double LatenessCostPerMinute = 0,
     double? MaxLatenessSeconds = null);
 
-/// <summary>Per-vehicle cost coefficients. The objective adds them over every used route.</summary>
-public sealed record VehicleCosts(double Fixed = 0, double PerHour = 0, double PerKm = 1)
+/// <summary>
+/// Per-vehicle cost coefficients. The objective adds, over every used route, the fixed cost, the
+/// travel distance times <see cref="PerKm"/>/1000 and the travel time (not waiting) times
+/// <see cref="PerHour"/>/3600.
+/// </summary>
+public sealed record VehicleCosts(double Fixed = 0, double PerHour = 0, double PerKm = 1000)
 {
+    /// <summary>The default: cost = distance in the travel source's unit (metres; plane units for benchmarks).</summary>
     public static readonly VehicleCosts DistanceOnly = new();
 }
 
