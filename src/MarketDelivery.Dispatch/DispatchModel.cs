@@ -1,0 +1,122 @@
+using MarketDelivery.Domain.Markets;
+using MarketDelivery.Routing.Model;
+
+namespace MarketDelivery.Dispatch;
+
+/// <summary>Where an order is, as dispatch sees it.</summary>
+public enum DispatchOrderState
+{
+    /// <summary>Stalls are still picking; <see cref="DispatchOrder.ReadyAt"/> is an estimate.</summary>
+    Picking,
+    /// <summary>All bags wait at the market's hand-over point since <see cref="DispatchOrder.ReadyAt"/>.</summary>
+    ReadyAtMarket,
+    /// <summary>A courier carries it (<see cref="DispatchOrder.CourierId"/>); only its delivery remains, locked to that courier.</summary>
+    OnBoard,
+}
+
+/// <summary>
+/// An order to move from a market's hand-over point to a customer inside the delivery window.
+/// Weight and bags are the capacity dimensions; <see cref="MaxRide"/> bounds the time on board (fresh fish).
+/// </summary>
+public sealed record DispatchOrder(
+    string OrderId,
+    string MarketId,
+    GeoPoint HandOver,
+    GeoPoint Destination,
+    DateTimeOffset WindowStart,
+    DateTimeOffset WindowEnd,
+    DateTimeOffset ReadyAt,
+    int WeightGrams,
+    int Bags,
+    DispatchOrderState State,
+    string? CourierId = null,
+    TimeSpan? MaxRide = null);
+
+/// <summary>
+/// A courier available to this plan: on shift, where they are now, what they carry.
+/// <see cref="OnBoardOrderIds"/> must match orders in state <see cref="DispatchOrderState.OnBoard"/> for this courier.
+/// </summary>
+public sealed record DispatchCourier(
+    string CourierId,
+    TravelMode Mode,
+    int CapacityGrams,
+    int CapacityBags,
+    DateTimeOffset ShiftStart,
+    DateTimeOffset ShiftEnd,
+    GeoPoint Position,
+    IReadOnlyList<string> OnBoardOrderIds,
+    GeoPoint? EndAt = null);
+
+/// <summary>Everything the planner looks at: the time, the orders to serve, the couriers, and the plan in force.</summary>
+public sealed record DispatchSnapshot(
+    DateTimeOffset Now,
+    IReadOnlyList<DispatchOrder> Orders,
+    IReadOnlyList<DispatchCourier> Couriers,
+    DispatchPlan? Previous = null);
+
+public enum PlannedStopKind
+{
+    Pickup,
+    Delivery,
+}
+
+/// <summary>One stop of a courier's plan, with its expected times and how late it would be.</summary>
+public sealed record PlannedStop(
+    PlannedStopKind Kind,
+    string OrderId,
+    GeoPoint Location,
+    DateTimeOffset Arrival,
+    DateTimeOffset ServiceStart,
+    DateTimeOffset Departure,
+    TimeSpan Lateness);
+
+/// <summary>A courier's route from where they are: stops in order, with the distance still to travel.</summary>
+public sealed record CourierRoute(
+    string CourierId,
+    IReadOnlyList<PlannedStop> Stops,
+    double DistanceMetres,
+    DateTimeOffset FinishesAt);
+
+/// <summary>An order the plan cannot serve now, with the routing library's reason in words staff understand.</summary>
+public sealed record UnassignedOrder(string OrderId, string Reason, string Message);
+
+/// <summary>The result of one planning run. <see cref="Violations"/> come from the routing validator and are empty for a sound plan.</summary>
+public sealed record DispatchPlan(
+    DateTimeOffset PlannedAt,
+    IReadOnlyList<CourierRoute> Routes,
+    IReadOnlyList<UnassignedOrder> Unassigned,
+    TimeSpan SolveTime,
+    IReadOnlyList<string> Violations)
+{
+    public bool IsFeasible => Violations.Count == 0;
+
+    /// <summary>The expected delivery time of an order, if the plan serves it.</summary>
+    public (string CourierId, DateTimeOffset Eta)? EtaOf(string orderId)
+    {
+        foreach (var route in Routes)
+        {
+            foreach (var stop in route.Stops)
+            {
+                if (stop.Kind == PlannedStopKind.Delivery && stop.OrderId == orderId)
+                {
+                    return (route.CourierId, stop.ServiceStart);
+                }
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Tunable planning parameters; defaults suit a traditional market with two-hour slots.</summary>
+public sealed record DispatchSettings
+{
+    public TimeSpan SolveTimeLimit { get; init; } = TimeSpan.FromSeconds(2);
+    public int Seed { get; init; } = 1;
+    public TimeSpan PickupService { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan DeliveryService { get; init; } = TimeSpan.FromMinutes(3);
+    /// <summary>Lateness is allowed (soft windows) so a plan exists when not everything fits; each late minute costs this much, in metres of travel.</summary>
+    public double LatenessCostPerMinute { get; init; } = 2_000;
+    /// <summary>The latest a delivery may still be planned after its window closes; beyond it the order stays unassigned.</summary>
+    public TimeSpan MaxLateness { get; init; } = TimeSpan.FromMinutes(60);
+}
