@@ -148,7 +148,7 @@ public sealed class Order
             return CommandError.NotFound($"Ticket '{ticketId}' is not a ticket of stall '{stallId}'.");
         }
 
-        var normalized = confirmations.OrderBy(c => c.Sku, StringComparer.Ordinal).ToImmutableArray();
+        var normalized = confirmations.OrderBy(c => c?.Sku, StringComparer.Ordinal).ToImmutableArray();
         switch (ticket.Status)
         {
             case PickTicketStatus.Cancelled:
