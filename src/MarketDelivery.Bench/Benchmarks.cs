@@ -11,7 +11,7 @@ namespace MarketDelivery.Bench;
 internal static class Benchmarks
 {
     private sealed record Row(string Name, string Class, int Vehicles, double Distance, bool Feasible, int Unassigned,
-        double Wall, double? GapDistanceOnly, double? GapHierarchical, long Iterations);
+        double Wall, double? GapDistanceOnly, double? GapHierarchical, long Iterations, double FirstSeconds, string StoppedBy, long Work);
 
     private static Dictionary<string, (int Vehicles, double Distance)> ReadBks(string path)
     {
@@ -62,14 +62,14 @@ internal static class Benchmarks
         var bksDistance = ReadBks(Path.Combine(dir, "bks_distance_only.csv"));
         var bks = ReadBks(Path.Combine(dir, "bks.csv"));
         var options = o.SolveOptions();
-        var threads = Math.Max(1, o.GetInt("threads", 1));
+        var parallel = Math.Max(1, o.GetInt("parallel", 1));
         var travel = new EuclideanTravelSource();
         Console.WriteLine($"# {files.Count} instances from {dir}; time limit {options.TimeLimit.TotalSeconds:F2} s; strategy {options.Strategy}; " +
-            $"seed {options.Seed}; {threads} thread(s), one solve per thread; gap = distance / best-known - 1");
-        Console.WriteLine($"{"instance",-9} {"veh",4} {"distance",10} {"feasible",8} {"wall_s",7} {"gap_dist%",9} {"gap_bks%",9} {"bks_veh",7} {"iters",8}");
+            $"seed {options.Seed}; {options.Threads} search thread(s) per solve; {parallel} instance(s) at a time; gap = distance / best-known - 1");
+        Console.WriteLine($"{"instance",-9} {"veh",4} {"distance",10} {"feasible",8} {"wall_s",7} {"gap_dist%",9} {"gap_bks%",9} {"bks_veh",7} {"iters",8} {"first_s",7} {"Mwork",6} stopped_by");
         var rows = new Row?[files.Count];
         var total = Stopwatch.StartNew();
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, i =>
         {
             var name = Path.GetFileNameWithoutExtension(files[i]);
             var problem = read(File.ReadAllText(files[i]));
@@ -82,12 +82,12 @@ internal static class Benchmarks
             double? gd = bksDistance.TryGetValue(name, out var b1) ? ((distance / b1.Distance) - 1) * 100 : null;
             double? gh = bks.TryGetValue(name, out var b2) ? ((distance / b2.Distance) - 1) * 100 : null;
             var row = new Row(name, ClassOf(name), plan.Routes.Count, distance, report.IsFeasible && plan.Unassigned.Count == 0,
-                plan.Unassigned.Count, wall, gd, gh, plan.Summary?.Iterations ?? 0);
+                plan.Unassigned.Count, wall, gd, gh, plan.Summary?.Iterations ?? 0, plan.Summary?.FirstSolutionSeconds ?? 0, plan.Summary?.StoppedBy ?? "", plan.Summary?.WorkUnits ?? 0);
             rows[i] = row;
             lock (rows)
             {
                 Console.WriteLine($"{row.Name,-9} {row.Vehicles,4} {row.Distance,10:F2} {(row.Feasible ? "yes" : "NO"),8} {row.Wall,7:F2} " +
-                    $"{Fmt(row.GapDistanceOnly),9} {Fmt(row.GapHierarchical),9} {(bks.TryGetValue(name, out var b) ? b.Vehicles.ToString(CultureInfo.InvariantCulture) : "-"),7} {row.Iterations,8}");
+                    $"{Fmt(row.GapDistanceOnly),9} {Fmt(row.GapHierarchical),9} {(bks.TryGetValue(name, out var b) ? b.Vehicles.ToString(CultureInfo.InvariantCulture) : "-"),7} {row.Iterations,8} {row.FirstSeconds,7:F2} {row.Work / 1e6,6:F1} {row.StoppedBy}");
                 if (!report.IsFeasible)
                 {
                     foreach (var v in report.Violations.Take(5))

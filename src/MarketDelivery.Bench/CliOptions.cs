@@ -61,6 +61,16 @@ internal sealed class CliOptions
             Seed = GetInt("seed", 1),
             Strategy = strategy,
             RuinRecreate = rr,
+            Threads = GetInt("threads", 1),
+            FirstSolution = (Get("first") ?? "auto") switch
+            {
+                "auto" => FirstSolutionHeuristic.Automatic,
+                "savings" => FirstSolutionHeuristic.Savings,
+                "pci" => FirstSolutionHeuristic.ParallelCheapestInsertion,
+                "lci" => FirstSolutionHeuristic.LocalCheapestInsertion,
+                "pca" => FirstSolutionHeuristic.PathCheapestArc,
+                var f => throw new ArgumentException($"Unknown first solution '{f}'."),
+            },
         };
         if (Get("work-rate") is not null)
         {

@@ -9,7 +9,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
         usage:
-          solomon --data <dir> [--time-limit s] [--instances C101,R201] [--seed n] [--threads n] [--strategy hybrid|ortools|rr]
+          solomon --data <dir> [--time-limit s] [--instances C101,R201] [--seed n] [--threads n] [--parallel n] [--strategy hybrid|ortools|rr]
+                  --threads: parallel searches inside one solve (default 1); --parallel: instances solved at once (default 1)
           lilim   --data <dir> [--time-limit s] [--instances LC101,...] [--seed n] [--strategy ...]
           solve   <problem.json> [--time-limit s] [--seed n] [--travel greatcircle|euclidean] [--geojson out.geojson] [--out plan.json]
         """);

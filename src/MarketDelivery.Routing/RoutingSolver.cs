@@ -58,9 +58,14 @@ public sealed class RoutingSolver
         if (options.Strategy != SolverStrategy.RuinRecreateOnly && warm is null || options.Strategy == SolverStrategy.OrToolsOnly)
         {
             var stage = new OrToolsStage(cp);
-            var strategy = cp.HasShipments
-                ? FirstSolutionStrategy.Types.Value.ParallelCheapestInsertion
-                : FirstSolutionStrategy.Types.Value.Savings;
+            var strategy = options.FirstSolution switch
+            {
+                FirstSolutionHeuristic.Savings => FirstSolutionStrategy.Types.Value.Savings,
+                FirstSolutionHeuristic.ParallelCheapestInsertion => FirstSolutionStrategy.Types.Value.ParallelCheapestInsertion,
+                FirstSolutionHeuristic.LocalCheapestInsertion => FirstSolutionStrategy.Types.Value.LocalCheapestInsertion,
+                FirstSolutionHeuristic.PathCheapestArc => FirstSolutionStrategy.Types.Value.PathCheapestArc,
+                _ => cp.HasShipments ? FirstSolutionStrategy.Types.Value.ParallelCheapestInsertion : FirstSolutionStrategy.Types.Value.Savings,
+            };
             var onlyOrTools = options.Strategy == SolverStrategy.OrToolsOnly;
             var budget = onlyOrTools ? wallCap - clock.Elapsed.TotalSeconds : limit * options.FirstSolutionShare;
             var result = stage.Solve(onlyOrTools ? OrToolsStage.Mode.GuidedLocalSearch : OrToolsStage.Mode.FirstSolution,
@@ -84,13 +89,28 @@ public sealed class RoutingSolver
         }
         else
         {
-            var rr = new RuinRecreate(cp, options.RuinRecreate, options.Seed);
             var budget = (long)(options.WorkUnitsPerSecond * limit * (1 - (options.FirstSolutionShare * 0.5)));
             var from = start ?? Enumerable.Range(0, cp.VehicleCount).Select(_ => Array.Empty<int>()).ToArray();
-            final = rr.Run(from, budget, options.MaxIterations, clock, wallCap, cancellationToken);
-            iterations = rr.Iterations;
-            work = rr.WorkUnits;
-            stoppedBy = rr.StoppedBy;
+            var threads = Math.Max(1, options.Threads);
+            var searches = new RuinRecreate[threads];
+            var results = new List<int>[threads][];
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            {
+                searches[k] = new RuinRecreate(cp, options.RuinRecreate, options.Seed + k);
+                results[k] = searches[k].Run(from, budget, options.MaxIterations, clock, wallCap, cancellationToken);
+            });
+            var best = 0;
+            for (var k = 1; k < threads; k++)
+            {
+                if (searches[k].BestCost < searches[best].BestCost - 1e-9)
+                {
+                    best = k;
+                }
+            }
+            final = results[best];
+            iterations = searches.Sum(x => x.Iterations);
+            work = searches.Sum(x => x.WorkUnits);
+            stoppedBy = string.Join(", ", searches.Select(x => x.StoppedBy).Distinct());
         }
 
         if (warm is not null && warmCost is { } wc && Objective(cp, final) > wc)

@@ -1,5 +1,16 @@
 namespace MarketDelivery.Routing.Model;
 
+/// <summary>The OR-Tools first-solution heuristic.</summary>
+public enum FirstSolutionHeuristic
+{
+    /// <summary>SAVINGS for jobs only, PARALLEL_CHEAPEST_INSERTION with shipments.</summary>
+    Automatic,
+    Savings,
+    ParallelCheapestInsertion,
+    LocalCheapestInsertion,
+    PathCheapestArc,
+}
+
 /// <summary>Which search runs.</summary>
 public enum SolverStrategy
 {
@@ -25,10 +36,19 @@ public sealed record SolveOptions
     public long? MaxIterations { get; init; }
 
     /// <summary>
+    /// Independent improvement searches run in parallel (seeds Seed, Seed+1, ...); the best plan wins.
+    /// Each has the full work budget, so the result does not depend on thread scheduling.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>
     /// Insertion evaluations the improvement phase may make per second of <see cref="TimeLimit"/>.
     /// Calibrated on a 2-core build machine so the budget normally ends just before the time limit.
     /// </summary>
     public double WorkUnitsPerSecond { get; init; } = 25_000_000;
+
+    /// <summary>The OR-Tools first-solution heuristic.</summary>
+    public FirstSolutionHeuristic FirstSolution { get; init; } = FirstSolutionHeuristic.Automatic;
 
     /// <summary>Share of the time limit the OR-Tools first-solution phase may use at most.</summary>
     public double FirstSolutionShare { get; init; } = 0.25;
