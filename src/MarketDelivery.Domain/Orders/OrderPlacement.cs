@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
+using System.Text.Json;
 using MarketDelivery.Contracts.Common;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Domain.Markets;
@@ -200,25 +200,23 @@ public static class OrderPlacement
         return priced;
     }
 
-    /// <summary>A stable digest of what the customer asked for, to tell a retry from a different order under the same key.</summary>
+    /// <summary>
+    /// A stable digest of what the customer asked for, to tell a retry from a different order under the same key.
+    /// The fields are serialised as JSON, so free text (the address) can never pass for another line.
+    /// </summary>
     public static string Fingerprint(PlaceOrder command)
     {
-        var sb = new StringBuilder();
-        sb.Append(command.CustomerId).Append('|').Append(command.MarketId).Append('|').Append(command.SlotId).Append('|');
-        if (command.DeliveryAddress is { } a)
+        var canonical = new
         {
-            sb.Append(a.Lat.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(',')
-              .Append(a.Lon.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(',').Append(a.Text);
-        }
-
-        foreach (var line in command.Lines.IsDefault ? [] : command.Lines)
-        {
-            var s = line.Substitution ?? Substitution.None;
-            sb.Append('|').Append(line.StallId).Append(':').Append(line.Sku).Append(':').Append(line.Quantity)
-              .Append(':').Append(s.Kind).Append(':').Append(s.Sku);
-        }
-
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+            c = command.CustomerId,
+            m = command.MarketId,
+            s = command.SlotId,
+            a = command.DeliveryAddress is { } a ? new { a.Lat, a.Lon, a.Text } : null,
+            l = (command.Lines.IsDefault ? [] : command.Lines).Select(line => line is null
+                ? null
+                : new { line.StallId, line.Sku, line.Quantity, k = line.Substitution?.Kind, s = line.Substitution?.Sku }),
+        };
+        return Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(canonical)));
     }
 
     private sealed class ErrorCollector
