@@ -119,4 +119,19 @@ public sealed record DispatchSettings
     public double LatenessCostPerMinute { get; init; } = 2_000;
     /// <summary>The latest a delivery may still be planned after its window closes; beyond it the order stays unassigned.</summary>
     public TimeSpan MaxLateness { get; init; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>The time limit of <see cref="DispatchPlanner.PlanIncremental"/> (one new order into a live plan).</summary>
+    public TimeSpan IncrementalTimeLimit { get; init; } = TimeSpan.FromMilliseconds(120);
+
+    /// <summary>Cost of using a courier at all, in metres of travel: prefers fewer couriers when the distance is about equal.</summary>
+    public double UsedCourierCost { get; init; } = 500;
+
+    /// <summary>
+    /// On a re-plan, the improved plan replaces the previous routes (with new orders inserted where they fit best)
+    /// only when it saves more than this, in metres of travel; otherwise couriers keep the routes they were given.
+    /// </summary>
+    public double RerouteMinSaving { get; init; } = 1_000;
+
+    /// <summary>Parallel improvement searches (the routing library's <c>SolveOptions.Threads</c>).</summary>
+    public int Threads { get; init; } = 1;
 }

@@ -1,6 +1,30 @@
+using System.Diagnostics;
+using System.Globalization;
+using MarketDelivery.Routing;
+using MarketDelivery.Routing.Model;
+using MarketDelivery.Routing.Plans;
 using MarketDelivery.Routing.Travel;
+using MarketDelivery.Routing.Validation;
 
 namespace MarketDelivery.Dispatch;
+
+/// <summary>
+/// A planning run in full: the dispatch plan, and the routing problem and plan behind it (for validation,
+/// diagnostics and the simulator).
+/// </summary>
+/// <param name="Epoch">Time zero of the routing problem: all its times are seconds from here.</param>
+/// <param name="BaselineCost">
+/// On a re-plan: the objective of the previous routes re-evaluated now, with new or orphaned orders inserted where
+/// they cost least (no other stop moved). Null without a previous plan.
+/// </param>
+/// <param name="KeptPreviousRoutes">True when the improvement search did not save enough to re-route (the baseline was used).</param>
+public sealed record DispatchSolution(
+    DispatchPlan Plan,
+    RoutingProblem Problem,
+    RoutingPlan Routing,
+    DateTimeOffset Epoch,
+    double? BaselineCost,
+    bool KeptPreviousRoutes);
 
 /// <summary>
 /// Turns a dispatch snapshot into a routing problem, solves it and maps the result back to courier routes with
@@ -10,6 +34,124 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
 {
     public ITravelMatrixSource Travel { get; } = travel ?? new GreatCircleTravelSource();
 
+    /// <summary>Plans a snapshot within <see cref="DispatchSettings.SolveTimeLimit"/> (plus model building and validation).</summary>
     public DispatchPlan Plan(DispatchSnapshot snapshot, DispatchSettings settings, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("The dispatch planner is being written.");
+        Solve(snapshot, settings, settings.SolveTimeLimit, cancellationToken).Plan;
+
+    /// <summary>
+    /// The fast path for a live plan: new orders (and orders of couriers who left) are inserted into
+    /// <see cref="DispatchSnapshot.Previous"/>'s routes, then a short improvement of
+    /// <see cref="DispatchSettings.IncrementalTimeLimit"/> runs. Same rules and result as <see cref="Plan"/>.
+    /// </summary>
+    public DispatchPlan PlanIncremental(DispatchSnapshot snapshot, DispatchSettings settings, CancellationToken cancellationToken = default) =>
+        Solve(snapshot, settings, settings.IncrementalTimeLimit, cancellationToken).Plan;
+
+    /// <summary>Plans a snapshot and returns the routing problem and plan too. <paramref name="timeLimit"/> defaults to the settings'.</summary>
+    public DispatchSolution Solve(DispatchSnapshot snapshot, DispatchSettings settings, TimeSpan? timeLimit = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(settings);
+        cancellationToken.ThrowIfCancellationRequested();
+        var clock = Stopwatch.StartNew();
+        var travel = new CachingTravelSource(Travel);
+        var built = ProblemBuilder.Build(snapshot, settings);
+
+        if (built.Problem.Vehicles.Count == 0)
+        {
+            // The routing library needs a vehicle; with none there is nothing to solve.
+            var none = built.Orders.Values.Select(o => new UnassignedOrder(o.OrderId,
+                o.State == DispatchOrderState.OnBoard ? CarriedByAbsentCourier(o) : "No courier is on shift",
+                "The snapshot has no courier.")).ToList();
+            var empty = new RoutingPlan([], [], new ObjectiveBreakdown(0, 0, 0, 0, 0, 0, 0, 0, 0));
+            var emptyPlan = new DispatchPlan(snapshot.Now, [], [.. built.Rejected, .. none], clock.Elapsed, []);
+            return new DispatchSolution(emptyPlan, built.Problem, empty, built.Epoch, null, false);
+        }
+
+        var checker = new RouteChecker(built.Problem, travel, cancellationToken);
+        var problem = WarmStart.Apply(built, snapshot, checker);
+        var solver = new RoutingSolver(travel);
+        var options = new SolveOptions
+        {
+            TimeLimit = timeLimit ?? settings.SolveTimeLimit,
+            Seed = settings.Seed,
+            Threads = Math.Max(1, settings.Threads),
+        };
+
+        RoutingPlan result;
+        double? baselineCost = null;
+        var kept = false;
+        if (problem.InitialRoutes is { Count: > 0 })
+        {
+            // Baseline: the previous routes as they are, with what is new inserted at its cheapest place.
+            var baseline = solver.Solve(problem, options with { MaxIterations = 0 }, cancellationToken);
+            baselineCost = baseline.Objective.Total;
+            var improved = solver.Solve(problem, options, cancellationToken);
+            kept = !(improved.Objective.Total < baseline.Objective.Total - Math.Max(0, settings.RerouteMinSaving));
+            result = kept ? baseline : improved;
+        }
+        else
+        {
+            result = solver.Solve(problem, options, cancellationToken);
+        }
+
+        var violations = new PlanValidator(travel).Validate(problem, result).Violations;
+        var routes = MapRoutes(built, problem, result);
+        var unassigned = built.Rejected.Concat(result.Unassigned.Select(u => Explain(u, built, settings))).ToList();
+        var plan = new DispatchPlan(snapshot.Now, routes, unassigned, clock.Elapsed, violations);
+        return new DispatchSolution(plan, problem, result, built.Epoch, baselineCost, kept);
+    }
+
+    private static List<CourierRoute> MapRoutes(BuiltProblem built, RoutingProblem problem, RoutingPlan result)
+    {
+        var byVehicle = result.Routes.ToDictionary(r => r.VehicleId, StringComparer.Ordinal);
+        var routes = new List<CourierRoute>();
+        foreach (var vehicle in problem.Vehicles)
+        {
+            if (!byVehicle.TryGetValue(vehicle.Id, out var rp))
+            {
+                routes.Add(new CourierRoute(vehicle.Id, [], 0, built.ToTime(vehicle.Shift.Start)));
+                continue;
+            }
+            var stops = new List<PlannedStop>();
+            foreach (var s in rp.Stops)
+            {
+                if (s.JobId is null || s.Type is StopType.Start or StopType.End)
+                {
+                    continue;
+                }
+                var kind = s.Type == StopType.Pickup ? PlannedStopKind.Pickup : PlannedStopKind.Delivery;
+                stops.Add(new PlannedStop(kind, s.JobId, built.Points[s.LocationId], built.ToTime(s.Arrival), built.ToTime(s.ServiceStart),
+                    built.ToTime(s.Departure), TimeSpan.FromSeconds(s.LatenessSeconds)));
+            }
+            var last = rp.Stops[^1];
+            var finish = last.Type == StopType.End ? last.Arrival : last.Departure;
+            routes.Add(new CourierRoute(vehicle.Id, stops, rp.Distance, built.ToTime(finish)));
+        }
+        return routes;
+    }
+
+    private static string CarriedByAbsentCourier(DispatchOrder o) =>
+        $"On board with courier {o.CourierId ?? "(none recorded)"}, who is not in this plan: call the courier";
+
+    private static UnassignedOrder Explain(UnassignedJob u, BuiltProblem built, DispatchSettings settings)
+    {
+        var o = built.Orders[u.JobId];
+        string Clock(DateTimeOffset t) => t.ToString("HH:mm", CultureInfo.InvariantCulture);
+        var reason = u.Reason switch
+        {
+            UnassignedReason.MissingSkills when o.State == DispatchOrderState.OnBoard => CarriedByAbsentCourier(o),
+            UnassignedReason.MissingSkills => "No courier on shift can take this order",
+            UnassignedReason.NoVehicleWithCapacity => string.Create(CultureInfo.InvariantCulture,
+                $"Too large for every courier ({o.WeightGrams / 1000.0:0.#} kg, {o.Bags} bags): split it or send a bigger vehicle"),
+            UnassignedReason.WindowUnreachable =>
+                $"No courier can reach the customer by {Clock(o.WindowEnd + settings.MaxLateness)} (window end plus the allowed lateness)",
+            UnassignedReason.ShiftTooShort => "No courier's shift lasts long enough to deliver it",
+            UnassignedReason.RideTimeTooLong => string.Create(CultureInfo.InvariantCulture,
+                $"Even a direct ride from the market takes longer than its limit of {o.MaxRide?.TotalMinutes:0} min"),
+            UnassignedReason.FleetFull => "Every courier is fully booked for this window: add a courier or move the order to a later slot",
+            _ => "The planner could not place it",
+        };
+        return new UnassignedOrder(o.OrderId, reason, u.Message);
+    }
 }
