@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using MarketDelivery.Dispatch;
+
+namespace MarketDelivery.Simulation;
+
+/// <summary>
+/// Our dispatcher: releases a slot's orders as a wave (<see cref="WavePolicy"/>: lead time before the slot, or
+/// enough orders ready), plans every released order with <see cref="DispatchPlanner"/> and has couriers follow the
+/// plan's stop order. Re-plans, debounced, when an order arrives for a released slot, a merchant is late, a courier
+/// falls behind the plan, or orders were left unassigned; the plan in force is the warm start.
+/// </summary>
+public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
+{
+    private readonly List<ReplanRecord> _replans = [];
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
+    private DispatchPlan? _previous;
+    private bool _scheduled;
+    private bool _wavePending;
+    private readonly List<string> _triggers = [];
+    private WavePolicy _wave = WavePolicy.Default;
+
+    public override string Name => "dispatcher";
+
+    public override IReadOnlyList<ReplanRecord> Replans => _replans;
+
+    public override void Start(MarketRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _wave = new WavePolicy(run.Options.WaveLeadTime, run.Options.ReleaseWhenReady);
+        foreach (var slot in run.Slots)
+        {
+            var id = slot.SlotId;
+            run.Schedule(_wave.ReleaseAt(slot.Start), () => Release(run, id));
+        }
+    }
+
+    private void Release(MarketRun run, string slotId)
+    {
+        if (_released.Add(slotId) && run.Orders.Any(o => o.Spec.SlotId == slotId && o.Status != OrderStatus.NotPlaced))
+        {
+            Request(run, "wave " + slotId[^4..], wave: true);
+        }
+    }
+
+    public override void OrderPlaced(MarketRun run, OrderState order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (_released.Contains(order.Spec.SlotId))
+        {
+            Request(run, "new-order", wave: false);
+        }
+    }
+
+    public override void OrderReady(MarketRun run, OrderState order)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(order);
+        var slot = run.Slots.First(s => s.SlotId == order.Spec.SlotId);
+        if (!_released.Contains(slot.SlotId))
+        {
+            var ready = run.Orders.Count(o => o.Spec.SlotId == slot.SlotId && o.Status == OrderStatus.Ready);
+            if (_wave.ShouldRelease(run.Now, slot.Start, ready))
+            {
+                Release(run, slot.SlotId);
+            }
+        }
+    }
+
+    public override void CourierArrived(MarketRun run, CourierState courier, SimStop stop)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(stop);
+        if (stop.PlannedArrival is { } planned && run.Now - planned > run.Options.CourierDelayThreshold)
+        {
+            Request(run, "courier-delayed", wave: false);
+        }
+    }
+
+    private void Request(MarketRun run, string trigger, bool wave)
+    {
+        _triggers.Add(trigger);
+        _wavePending |= wave;
+        if (_scheduled)
+        {
+            return;
+        }
+        _scheduled = true;
+        run.Schedule(wave ? run.Now : run.Now + run.Options.ReplanDebounce, () => Replan(run));
+    }
+
+    private void Replan(MarketRun run)
+    {
+        var wave = _wavePending;
+        var trigger = _triggers.FirstOrDefault(t => t.StartsWith("wave", StringComparison.Ordinal)) ?? _triggers.FirstOrDefault() ?? "?";
+        _scheduled = false;
+        _wavePending = false;
+        _triggers.Clear();
+
+        var active = run.Orders
+            .Where(o => o.Status is OrderStatus.OnBoard
+                || (o.Status is OrderStatus.Picking or OrderStatus.Ready && _released.Contains(o.Spec.SlotId)))
+            .ToList();
+        if (active.Count == 0)
+        {
+            return;
+        }
+        var now = run.Now;
+        var orders = active.Select(o => ToDispatch(run, o)).ToList();
+        var couriers = run.Couriers.Select(c => new DispatchCourier(
+            c.Spec.CourierId,
+            c.Spec.Mode,
+            c.Spec.CapacityGrams,
+            c.Spec.CapacityBags,
+            c.Spec.ShiftStart,
+            c.OnBoard.Count > 0 && c.Spec.ShiftEnd < now + TimeSpan.FromHours(2) ? now + TimeSpan.FromHours(2) : c.Spec.ShiftEnd,
+            c.PositionAt(now),
+            c.OnBoard.ToList())).ToList();
+        var settings = new DispatchSettings
+        {
+            SolveTimeLimit = run.Options.WaveTimeLimit,
+            IncrementalTimeLimit = run.Options.ReplanTimeLimit,
+            Seed = run.Options.Seed,
+            PickupService = MarketRun.PickupService,
+            DeliveryService = MarketRun.DeliveryService,
+            LatenessCostPerMinute = run.Options.LatenessCostPerMinute,
+        };
+        var snapshot = new DispatchSnapshot(now, orders, couriers, Prune(_previous, active));
+        var sw = Stopwatch.StartNew();
+        // A wave (or the first plan) gets the full limit; trigger re-plans take the incremental fast path.
+        var plan = wave || snapshot.Previous is null ? planner.Plan(snapshot, settings) : planner.PlanIncremental(snapshot, settings);
+        sw.Stop();
+        _previous = plan;
+        _replans.Add(new ReplanRecord(run.Market.Id, now, trigger, sw.Elapsed.TotalMilliseconds, orders.Count, couriers.Count, plan.Unassigned.Count, plan.IsFeasible));
+
+        foreach (var u in plan.Unassigned)
+        {
+            if (run.OrdersById.TryGetValue(u.OrderId, out var o))
+            {
+                o.EverUnassigned = true;
+            }
+        }
+
+        var routes = plan.Routes.ToDictionary(r => r.CourierId, StringComparer.Ordinal);
+        foreach (var c in run.Couriers)
+        {
+            var stops = new List<SimStop>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            if (routes.TryGetValue(c.Spec.CourierId, out var route))
+            {
+                foreach (var s in route.Stops)
+                {
+                    if (!run.OrdersById.TryGetValue(s.OrderId, out var o))
+                    {
+                        continue;
+                    }
+                    if (s.Kind == PlannedStopKind.Pickup && o.Status is OrderStatus.Picking or OrderStatus.Ready)
+                    {
+                        stops.Add(new SimStop(SimStopKind.Pickup, s.OrderId, s.Location, s.Arrival));
+                    }
+                    else if (s.Kind == PlannedStopKind.Delivery && seen.Add(s.OrderId))
+                    {
+                        stops.Add(new SimStop(SimStopKind.Delivery, s.OrderId, s.Location, s.Arrival));
+                    }
+                }
+            }
+            // Never strand what a courier carries: deliveries the plan left out go last, nearest first.
+            var here = stops.Count > 0 ? stops[^1].Location : c.PositionAt(now);
+            var missing = c.OnBoard.Where(id => !seen.Contains(id)).Select(id => run.OrdersById[id]).ToList();
+            while (missing.Count > 0)
+            {
+                var next = missing.MinBy(o => run.Metres(here, o.Spec.Destination))!;
+                missing.Remove(next);
+                stops.Add(new SimStop(SimStopKind.Delivery, next.Spec.OrderId, next.Spec.Destination, null));
+                here = next.Spec.Destination;
+            }
+            run.SetRoute(c, stops);
+        }
+
+        foreach (var o in active.Where(o => o.Status == OrderStatus.Picking && !o.Flag))
+        {
+            var check = Max(now, o.Spec.ExpectedReadyAt) + run.Options.MerchantLateThreshold;
+            var order = o;
+            run.Schedule(check, () =>
+            {
+                if (order.Status == OrderStatus.Picking && !order.Flag)
+                {
+                    order.Flag = true;
+                    Request(run, "merchant-late", wave: false);
+                }
+            });
+        }
+        if (plan.Unassigned.Count > 0)
+        {
+            run.Schedule(now + TimeSpan.FromMinutes(10), () => Request(run, "unassigned-retry", wave: false));
+        }
+    }
+
+    private static DispatchOrder ToDispatch(MarketRun run, OrderState o)
+    {
+        var s = o.Spec;
+        var (state, readyAt) = o.Status switch
+        {
+            OrderStatus.OnBoard => (DispatchOrderState.OnBoard, s.ReadyAt),
+            OrderStatus.Ready => (DispatchOrderState.ReadyAtMarket, s.ReadyAt),
+            // Still picking: dispatch only knows the estimate; once it has passed, assume a few more minutes.
+            _ => (DispatchOrderState.Picking, Max(s.ExpectedReadyAt, run.Now + run.Options.MerchantLateThreshold)),
+        };
+        return new DispatchOrder(
+            s.OrderId,
+            s.MarketId,
+            run.HandOver,
+            s.Destination,
+            s.WindowStart,
+            s.WindowEnd,
+            readyAt,
+            s.WeightGrams,
+            s.Bags,
+            state,
+            o.Status == OrderStatus.OnBoard ? o.CourierId : null);
+    }
+
+    /// <summary>The plan in force, reduced to what is still to do, as the warm start.</summary>
+    private static DispatchPlan? Prune(DispatchPlan? previous, List<OrderState> active)
+    {
+        if (previous is null)
+        {
+            return null;
+        }
+        var status = active.ToDictionary(o => o.Spec.OrderId, o => o.Status, StringComparer.Ordinal);
+        var routes = previous.Routes
+            .Select(r => r with
+            {
+                Stops = r.Stops.Where(s => status.TryGetValue(s.OrderId, out var st)
+                    && (s.Kind == PlannedStopKind.Delivery || st != OrderStatus.OnBoard)).ToList(),
+            })
+            .ToList();
+        return previous with
+        {
+            Routes = routes,
+            Unassigned = previous.Unassigned.Where(u => status.ContainsKey(u.OrderId)).ToList(),
+        };
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using MarketDelivery.Domain.Markets;
+using MarketDelivery.Simulation;
+
+if (args.Length > 0 && args[0] is "-h" or "--help")
+{
+    Console.WriteLine(Usage.Text);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "wave-bench")
+{
+    return WaveBench.RunCli(args[1..]);
+}
+
+var options = SimulationOptions.Parse(args, out var errors);
+if (errors.Count > 0)
+{
+    foreach (var e in errors)
+    {
+        Console.Error.WriteLine(e);
+    }
+    Console.Error.WriteLine(Usage.Text);
+    return 2;
+}
+
+var catalog = SeedDataLoader.Load(SeedDataLoader.FindDataDirectory());
+IReadOnlyList<Market> markets;
+try
+{
+    markets = DaySimulation.SelectMarkets(catalog, options.Markets);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+var world = WorldGenerator.Generate(markets, options);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Simulating {options.Date:yyyy-MM-dd}, seed {options.Seed}: {markets.Count} markets ({string.Join(", ", markets.Select(m => m.Id))}), {world.Orders.Count} orders, {world.Couriers.Count} couriers ({options.CouriersPerMarket}/market)"));
+
+RunResult? baseline = null;
+RunResult? dispatcher = null;
+var clock = Stopwatch.StartNew();
+if (options.RunBaseline)
+{
+    baseline = DaySimulation.Run(world, DaySimulation.Baseline, options, log: Console.WriteLine);
+}
+if (options.RunDispatcher)
+{
+    dispatcher = DaySimulation.Run(world, DaySimulation.Dispatcher, options, log: Console.WriteLine);
+}
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Simulated in {clock.Elapsed.TotalSeconds:0.0} s wall time."));
+Console.WriteLine();
+
+var runs = new[] { dispatcher, baseline }.OfType<RunResult>().ToList();
+Console.Write(Summary.Table(runs));
+Console.WriteLine();
+Console.Write(Summary.PerMarket(dispatcher, baseline));
+if (dispatcher is not null)
+{
+    Console.WriteLine();
+    Console.WriteLine("plans by trigger: " + string.Join(", ", dispatcher.Replans
+        .GroupBy(r => r.Trigger.StartsWith("wave", StringComparison.Ordinal) ? "wave" : r.Trigger)
+        .OrderBy(g => g.Key, StringComparer.Ordinal)
+        .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count()} (p95 {Kpis.Percentile(g.Select(r => r.SolveMs).ToList(), 0.95):0} ms)"))));
+}
+
+var output = options.OutputPath ?? HtmlReport.DefaultPath();
+HtmlReport.Write(output, world, options, dispatcher, baseline);
+Console.WriteLine($"Report: {Path.GetFullPath(output)}");
+Console.WriteLine(Summary.KpiLine(dispatcher, baseline));
+return 0;
+
+internal static class Usage
+{
+    public const string Text = """
+        Usage:
+          dotnet run -c Release --project src/MarketDelivery.Simulation -- [options]
+            --seed N                 master seed (default 1)
+            --orders-per-market N    orders per market per day (default 300)
+            --markets a,b            market ids (default: every seed market)
+            --couriers-per-market N  fleet size per market (default 7, of which --scooters-per-market 4)
+            --out PATH               HTML report (default artifacts/simulation/report.html)
+            --time-limit-ms N        solve limit when a wave is released (default 600)
+            --replan-limit-ms N      solve limit of trigger re-plans (default 200)
+            --wave-lead-min M, --release-when-ready N, --debounce-min M, --lateness-cost X,
+            --noise-sigma S, --shortage-prob P, --curve w7,w8,..., --date yyyy-MM-dd,
+            --baseline-only, --dispatcher-only
+          dotnet run -c Release --project src/MarketDelivery.Simulation -- wave-bench [--orders 200] [--couriers 20]
+            [--inserts 30] [--time-limit-ms 1500] [--insert-limit-ms 120] [--market mangwon] [--seed 1]
+        """;
+}

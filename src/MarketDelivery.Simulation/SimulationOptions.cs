@@ -1,0 +1,114 @@
+using System.Globalization;
+
+namespace MarketDelivery.Simulation;
+
+/// <summary>Everything that shapes a simulated day. Defaults are the "default day" of the README.</summary>
+public sealed record SimulationOptions
+{
+    public int Seed { get; init; } = 1;
+    public DateOnly Date { get; init; } = new(2026, 11, 24);
+    /// <summary>Market ids to simulate; empty means every seed market.</summary>
+    public IReadOnlyList<string> Markets { get; init; } = [];
+    public int OrdersPerMarket { get; init; } = 300;
+
+    /// <summary>Relative order arrivals per hour from <see cref="FirstOrderHour"/> (last value repeats).</summary>
+    public IReadOnlyList<double> DailyCurve { get; init; } = [2, 5, 8, 9, 7, 5, 5, 6, 8, 9, 7, 5];
+    public int FirstOrderHour { get; init; } = 7;
+    /// <summary>Share of customers who book the earliest bookable slot; the rest pick a later one at random.</summary>
+    public double EarliestSlotShare { get; init; } = 0.65;
+    public int MaxBasketGrams { get; init; } = 14_000;
+
+    /// <summary>Merchants start picking a slot's orders this long before the slot opens (or at once, if ordered later).</summary>
+    public TimeSpan PickLead { get; init; } = TimeSpan.FromMinutes(75);
+    public double PickMedianMinutes { get; init; } = 15;
+    public double PickSigma { get; init; } = 0.45;
+    public double MaxPickMinutes { get; init; } = 70;
+    /// <summary>The ready time dispatch assumes while an order is still being picked.</summary>
+    public TimeSpan ExpectedPickTime { get; init; } = TimeSpan.FromMinutes(22);
+    public double ShortageProbability { get; init; } = 0.06;
+
+    public int CouriersPerMarket { get; init; } = 7;
+    public int ScootersPerMarket { get; init; } = 4;
+    /// <summary>Log-space sigma of the per-leg travel-time factor (lognormal, median 1).</summary>
+    public double TravelNoiseSigma { get; init; } = 0.15;
+
+    /// <summary>Solve time limit when a wave is released.</summary>
+    public TimeSpan WaveTimeLimit { get; init; } = TimeSpan.FromMilliseconds(600);
+    /// <summary>Solve time limit for re-plans on triggers (new order, merchant late, courier delayed).</summary>
+    public TimeSpan ReplanTimeLimit { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan WaveLeadTime { get; init; } = TimeSpan.FromMinutes(45);
+    public int ReleaseWhenReady { get; init; } = 8;
+    /// <summary>Triggers within this span are coalesced into one re-plan.</summary>
+    public TimeSpan ReplanDebounce { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>A courier this much behind the plan's arrival time triggers a re-plan.</summary>
+    public TimeSpan CourierDelayThreshold { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>A merchant this much past the expected ready time triggers a re-plan.</summary>
+    public TimeSpan MerchantLateThreshold { get; init; } = TimeSpan.FromMinutes(5);
+    public double LatenessCostPerMinute { get; init; } = 2_000;
+
+    /// <summary>Baseline: a courier at the market takes ready orders whose window opens within this horizon.</summary>
+    public TimeSpan BaselineHorizon { get; init; } = TimeSpan.FromMinutes(45);
+
+    public string? OutputPath { get; init; }
+    public bool RunBaseline { get; init; } = true;
+    public bool RunDispatcher { get; init; } = true;
+
+    public static SimulationOptions Parse(IReadOnlyList<string> args, out List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        errors = [];
+        var o = new SimulationOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count)
+                {
+                    throw new ArgumentException($"{name} needs a value.");
+                }
+                return args[++i];
+            }
+            int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
+            double Dbl() => double.Parse(Value(), CultureInfo.InvariantCulture);
+            try
+            {
+                o = name switch
+                {
+                    "--seed" => o with { Seed = Int() },
+                    "--date" => o with { Date = DateOnly.ParseExact(Value(), "yyyy-MM-dd", CultureInfo.InvariantCulture) },
+                    "--markets" => o with { Markets = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                    "--orders-per-market" => o with { OrdersPerMarket = Int() },
+                    "--couriers-per-market" => o with { CouriersPerMarket = Int() },
+                    "--scooters-per-market" => o with { ScootersPerMarket = Int() },
+                    "--out" => o with { OutputPath = Value() },
+                    "--time-limit-ms" => o with { WaveTimeLimit = TimeSpan.FromMilliseconds(Int()) },
+                    "--replan-limit-ms" => o with { ReplanTimeLimit = TimeSpan.FromMilliseconds(Int()) },
+                    "--wave-lead-min" => o with { WaveLeadTime = TimeSpan.FromMinutes(Dbl()) },
+                    "--release-when-ready" => o with { ReleaseWhenReady = Int() },
+                    "--debounce-min" => o with { ReplanDebounce = TimeSpan.FromMinutes(Dbl()) },
+                    "--lateness-cost" => o with { LatenessCostPerMinute = Dbl() },
+                    "--noise-sigma" => o with { TravelNoiseSigma = Dbl() },
+                    "--shortage-prob" => o with { ShortageProbability = Dbl() },
+                    "--curve" => o with { DailyCurve = Value().Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToList() },
+                    "--baseline-only" => o with { RunDispatcher = false },
+                    "--dispatcher-only" => o with { RunBaseline = false },
+                    _ => throw new ArgumentException($"Unknown option '{name}'."),
+                };
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
+            {
+                errors.Add(ex.Message);
+            }
+        }
+        if (o.OrdersPerMarket < 1)
+        {
+            errors.Add("--orders-per-market must be at least 1.");
+        }
+        if (o.CouriersPerMarket < 1 || o.ScootersPerMarket < 0)
+        {
+            errors.Add("--couriers-per-market must be at least 1.");
+        }
+        return o;
+    }
+}

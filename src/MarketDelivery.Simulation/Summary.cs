@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+
+namespace MarketDelivery.Simulation;
+
+/// <summary>The console output: per-run table and the final KPI line.</summary>
+public static class Summary
+{
+    private static string F(double v, string format = "0.0") =>
+        double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "nan";
+
+    public static string Table(IReadOnlyList<RunResult> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var sb = new StringBuilder();
+        sb.AppendLine("run         orders delivered on-time%  late-mean  late-p95  late-max  courier-km  km/order  orders/busy-h  unassigned  ever-unassigned  plans  solve-p50  solve-p95  solve-max");
+        foreach (var r in runs)
+        {
+            var k = r.Kpis;
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Policy,-10} {k.Orders,7} {k.Delivered,9} {F(k.OnTimePct, "0.00"),9} {F(k.MeanLatenessMin),8}m {F(k.P95LatenessMin),8}m {F(k.MaxLatenessMin),8}m {F(k.CourierKm),11} {F(k.KmPerOrder, "0.000"),9} {F(k.OrdersPerCourierHour, "0.00"),14} {k.Unassigned,11} {k.EverUnassigned,16} {k.Replans,6} {F(k.SolveP50Ms, "0"),8}ms {F(k.SolveP95Ms, "0"),8}ms {F(k.SolveMaxMs, "0"),8}ms"));
+            if (r.Error is not null)
+            {
+                sb.AppendLine($"  ! {r.Policy} run stopped early: {r.Error}");
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Per market, both runs side by side.</summary>
+    public static string PerMarket(RunResult? dispatcher, RunResult? baseline)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("market       dispatcher on-time%  km/order  plans | baseline on-time%  km/order");
+        var markets = (dispatcher ?? baseline)?.Orders.Select(o => o.MarketId).Distinct().ToList() ?? [];
+        foreach (var m in markets)
+        {
+            static (double OnTime, double KmPerOrder, int Plans) Of(RunResult? r, string market)
+            {
+                if (r is null)
+                {
+                    return (double.NaN, double.NaN, 0);
+                }
+                var sub = new RunResult(r.Policy, r.Orders.Where(o => o.MarketId == market).ToList(),
+                    r.Couriers.Where(c => c.MarketId == market).ToList(), r.Replans.Where(p => p.MarketId == market).ToList(), null);
+                var k = sub.Kpis;
+                return (k.OnTimePct, k.KmPerOrder, k.Replans);
+            }
+            var d = Of(dispatcher, m);
+            var b = Of(baseline, m);
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"{m,-12} {F(d.OnTime, "0.00"),19} {F(d.KmPerOrder, "0.000"),9} {d.Plans,6} | {F(b.OnTime, "0.00"),17} {F(b.KmPerOrder, "0.000"),9}"));
+        }
+        return sb.ToString();
+    }
+
+    public static double ImprovementPct(RunResult? dispatcher, RunResult? baseline)
+    {
+        if (dispatcher is null || baseline is null)
+        {
+            return double.NaN;
+        }
+        var b = baseline.Kpis.KmPerOrder;
+        return b <= 0 ? double.NaN : 100.0 * (b - dispatcher.Kpis.KmPerOrder) / b;
+    }
+
+    public static string KpiLine(RunResult? dispatcher, RunResult? baseline)
+    {
+        var d = dispatcher?.Kpis;
+        var b = baseline?.Kpis;
+        return "KPI"
+            + $" on_time_pct={F(d?.OnTimePct ?? double.NaN, "0.00")}"
+            + $" km_per_order={F(d?.KmPerOrder ?? double.NaN, "0.000")}"
+            + $" baseline_on_time_pct={F(b?.OnTimePct ?? double.NaN, "0.00")}"
+            + $" baseline_km_per_order={F(b?.KmPerOrder ?? double.NaN, "0.000")}"
+            + $" improvement_pct={F(ImprovementPct(dispatcher, baseline), "0.0")}"
+            + $" solve_p95_ms={F(d?.SolveP95Ms ?? double.NaN, "0")}";
+    }
+}
