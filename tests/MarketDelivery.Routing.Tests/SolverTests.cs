@@ -149,6 +149,22 @@ public class SolverTests
         Assert.True(fishPickup.ServiceStart >= 100);
     }
 
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void Delivered_jobs_free_room_for_a_later_pickup(SolverStrategy strategy)
+    {
+        // Capacity 2: the job (2 on board from the start) must be delivered before the shipment
+        // (2) is picked up; the pick-up opens only at 100.
+        var problem = Problem(
+            [L("depot", 0, 0), L("c", 10, 0), L("market", 20, 0), L("home", 30, 0)],
+            [Van("v1", capacity: 2)],
+            [J("j", "c", amount: 2)],
+            [new Shipment("s", new Visit("market", 0, new TimeWindow(100, 200)), new Visit("home"), [2])]);
+        var plan = SolveValid(problem, Fast(strategy));
+        Assert.Empty(plan.Unassigned);
+        Assert.Equal(["j", "s", "s"], Order(plan.Routes.Single()));
+    }
+
     [Fact]
     public void Job_too_big_for_every_vehicle_is_unassigned_with_the_capacity_reason()
     {

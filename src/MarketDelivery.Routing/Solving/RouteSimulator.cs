@@ -71,17 +71,17 @@ internal static class RouteSimulator
             }
             t = start + cp.StepService[s];
             loc = sl;
+            for (var d = 0; d < D; d++)
+            {
+                load[d] += cp.StepDelta[(s * D) + d];
+                if (load[d] > cp.VehicleCapacity[(v * D) + d])
+                {
+                    failure = RouteFailure.Capacity;
+                    return double.PositiveInfinity;
+                }
+            }
             if (cp.StepKinds[s] != Model.StepKind.Job)
             {
-                for (var d = 0; d < D; d++)
-                {
-                    load[d] += cp.StepDelta[(s * D) + d];
-                    if (load[d] > cp.VehicleCapacity[(v * D) + d])
-                    {
-                        failure = RouteFailure.Capacity;
-                        return double.PositiveInfinity;
-                    }
-                }
                 if (cp.StepKinds[s] == Model.StepKind.Pickup)
                 {
                     pickupDepart[i] = t;

@@ -18,7 +18,7 @@ public sealed record RuinRecreateSettings
     /// <summary>Probability of skipping an insertion position while recreating.</summary>
     public double BlinkRate { get; init; } = 0.01;
     /// <summary>Start temperature as a multiple of the mean arc cost.</summary>
-    public double StartTemperature { get; init; } = 0.3;
+    public double StartTemperature { get; init; } = 3;
     /// <summary>Final temperature as a multiple of the mean arc cost.</summary>
-    public double EndTemperature { get; init; } = 0.003;
+    public double EndTemperature { get; init; } = 0.03;
 }
