@@ -38,7 +38,7 @@ catch (ArgumentException ex)
 
 var world = WorldGenerator.Generate(markets, options);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Simulating {options.Date:yyyy-MM-dd}, seed {options.Seed}: {markets.Count} markets ({string.Join(", ", markets.Select(m => m.Id))}), {world.Orders.Count} orders, {world.Couriers.Count} couriers ({options.CouriersPerMarket}/market)"));
+    $"Simulating {options.Date:yyyy-MM-dd}, seed {options.Seed}: {markets.Count} markets ({string.Join(", ", markets.Select(m => m.Id))}), {world.Orders.Count} orders, {world.Couriers.Count} couriers ({(options.CouriersPerMarket is { } n ? n.ToString(CultureInfo.InvariantCulture) + "/market" : "staffed at " + options.OrdersPerCourierPerSlot.ToString(CultureInfo.InvariantCulture) + " orders/courier/slot")}: {string.Join(", ", markets.Select(m => m.Id + " " + world.Couriers.Count(c => c.MarketId == m.Id)))})"));
 
 RunResult? baseline = null;
 RunResult? dispatcher = null;
@@ -58,6 +58,8 @@ var runs = new[] { dispatcher, baseline }.OfType<RunResult>().ToList();
 Console.Write(Summary.Table(runs));
 Console.WriteLine();
 Console.Write(Summary.PerMarket(dispatcher, baseline));
+Console.WriteLine();
+Console.Write(Summary.PerWindow(runs));
 if (dispatcher is not null)
 {
     Console.WriteLine();
@@ -81,7 +83,8 @@ internal static class Usage
             --seed N                 master seed (default 1)
             --orders-per-market N    orders per market per day (default 300)
             --markets a,b            market ids (default: every seed market)
-            --couriers-per-market N  fleet size per market (default 7, of which --scooters-per-market 4)
+            --couriers-per-market N  fleet size per market (default: one courier per 8.5 orders of an average slot,
+                                     --orders-per-courier-slot X; 60 % scooters, --scooters-per-market N)
             --out PATH               HTML report (default artifacts/simulation/report.html)
             --time-limit-ms N        solve limit when a wave is released (default 600)
             --replan-limit-ms N      solve limit of trigger re-plans (default 200)

@@ -12,7 +12,7 @@ public sealed record SimulationOptions
     public int OrdersPerMarket { get; init; } = 300;
 
     /// <summary>Relative order arrivals per hour from <see cref="FirstOrderHour"/> (last value repeats).</summary>
-    public IReadOnlyList<double> DailyCurve { get; init; } = [2, 5, 8, 9, 7, 5, 5, 6, 8, 9, 7, 5];
+    public IReadOnlyList<double> DailyCurve { get; init; } = [3, 6, 9, 9, 7, 5, 5, 6, 6, 5, 3, 2];
     public int FirstOrderHour { get; init; } = 7;
     /// <summary>Share of customers who book the earliest bookable slot; the rest pick a later one at random.</summary>
     public double EarliestSlotShare { get; init; } = 0.65;
@@ -27,8 +27,16 @@ public sealed record SimulationOptions
     public TimeSpan ExpectedPickTime { get; init; } = TimeSpan.FromMinutes(22);
     public double ShortageProbability { get; init; } = 0.06;
 
-    public int CouriersPerMarket { get; init; } = 7;
-    public int ScootersPerMarket { get; init; } = 4;
+    /// <summary>Fleet size per market; null staffs each market for its demand (see <see cref="FleetSize"/>).</summary>
+    public int? CouriersPerMarket { get; init; }
+    /// <summary>Scooters among them (the rest ride bicycles); null means 60 %.</summary>
+    public int? ScootersPerMarket { get; init; }
+    /// <summary>Staffing rule without <see cref="CouriersPerMarket"/>: one courier per this many orders in an average slot.</summary>
+    public double OrdersPerCourierPerSlot { get; init; } = 8.5;
+
+    /// <summary>Couriers for a market with <paramref name="slotCount"/> daily slots: as configured, or staffed for the expected orders per slot.</summary>
+    public int FleetSize(int slotCount) =>
+        CouriersPerMarket ?? Math.Max(3, (int)Math.Ceiling(OrdersPerMarket / (double)Math.Max(1, slotCount) / OrdersPerCourierPerSlot));
     /// <summary>Log-space sigma of the per-leg travel-time factor (lognormal, median 1).</summary>
     public double TravelNoiseSigma { get; init; } = 0.15;
 
@@ -79,6 +87,7 @@ public sealed record SimulationOptions
                     "--date" => o with { Date = DateOnly.ParseExact(Value(), "yyyy-MM-dd", CultureInfo.InvariantCulture) },
                     "--markets" => o with { Markets = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                     "--orders-per-market" => o with { OrdersPerMarket = Int() },
+                    "--orders-per-courier-slot" => o with { OrdersPerCourierPerSlot = Dbl() },
                     "--couriers-per-market" => o with { CouriersPerMarket = Int() },
                     "--scooters-per-market" => o with { ScootersPerMarket = Int() },
                     "--out" => o with { OutputPath = Value() },

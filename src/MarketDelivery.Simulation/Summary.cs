@@ -54,6 +54,35 @@ public static class Summary
         return sb.ToString();
     }
 
+    /// <summary>Per delivery window start (all markets): orders, and on-time % and mean lateness of each run.</summary>
+    public static string PerWindow(IReadOnlyList<RunResult> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var sb = new StringBuilder();
+        sb.Append("window  orders");
+        foreach (var r in runs)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" | {r.Policy,10} on-time%  late-mean");
+        }
+        sb.AppendLine();
+        if (runs.Count == 0)
+        {
+            return sb.ToString();
+        }
+        foreach (var g in runs[0].Orders.GroupBy(o => o.WindowStart.ToString("HH:mm", CultureInfo.InvariantCulture)).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{g.Key,-7} {g.Count(),6}");
+            foreach (var r in runs)
+            {
+                var os = r.Orders.Where(o => o.WindowStart.ToString("HH:mm", CultureInfo.InvariantCulture) == g.Key).ToList();
+                var late = os.Where(o => o.Delivered).Select(o => o.Lateness.TotalMinutes).DefaultIfEmpty(0).Average();
+                sb.Append(CultureInfo.InvariantCulture, $" | {F(100.0 * os.Count(o => o.OnTime) / os.Count, "0.0"),19} {F(late),9}m");
+            }
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
     public static double ImprovementPct(RunResult? dispatcher, RunResult? baseline)
     {
         if (dispatcher is null || baseline is null)

@@ -31,8 +31,8 @@ public sealed record SimOrder(
     /// <summary>Weight the customer ordered.</summary>
     public int OrderedWeightGrams => Picks.Sum(p => p.WeightGrams);
 
-    /// <summary>One bag per stall, plus one per full 8 kg a stall packs.</summary>
-    public int Bags => Picks.Sum(p => 1 + ((p.WeightGrams - p.ShortGrams) / 8_000));
+    /// <summary>The hand-over point consolidates an order's stalls into bags of up to 7 kg.</summary>
+    public int Bags => 1 + ((WeightGrams - 1) / 7_000);
 }
 
 /// <summary>A courier of a market's fleet. <see cref="NoiseSeed"/> seeds this courier's travel-time noise in every run.</summary>
@@ -232,9 +232,11 @@ public static class WorldGenerator
         var shiftEnd = slots.Max(s => s.End) + TimeSpan.FromMinutes(90);
         var seeds = Stream(options.Seed, market.Id, "courier-noise");
         var fleet = new List<SimCourierSpec>();
-        for (var i = 0; i < options.CouriersPerMarket; i++)
+        var size = options.FleetSize(market.Slots.Count);
+        var scooters = options.ScootersPerMarket ?? (int)Math.Ceiling(size * 0.6);
+        for (var i = 0; i < size; i++)
         {
-            var scooter = i < options.ScootersPerMarket;
+            var scooter = i < scooters;
             fleet.Add(new SimCourierSpec(
                 FormattableString.Invariant($"{market.Id}-c{i + 1:00}"),
                 market.Id,
