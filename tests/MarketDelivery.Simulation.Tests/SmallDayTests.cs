@@ -1,0 +1,190 @@
+using System.Text.RegularExpressions;
+using MarketDelivery.Domain.Markets;
+
+namespace MarketDelivery.Simulation.Tests;
+
+/// <summary>A small day: one market, 40 orders, short solve limits, both runs computed once for the class.</summary>
+public sealed class SmallDayFixture
+{
+    public SmallDayFixture()
+    {
+        Catalog = SeedDataLoader.Load(SeedDataLoader.FindDataDirectory());
+        Options = new SimulationOptions
+        {
+            Seed = 7,
+            Markets = ["mangwon"],
+            OrdersPerMarket = 40,
+            CouriersPerMarket = 3,
+            WaveTimeLimit = TimeSpan.FromMilliseconds(150),
+            ReplanTimeLimit = TimeSpan.FromMilliseconds(60),
+        };
+        Markets = DaySimulation.SelectMarkets(Catalog, Options.Markets);
+        World = WorldGenerator.Generate(Markets, Options);
+        Baseline = DaySimulation.Run(World, DaySimulation.Baseline, Options);
+        Dispatcher = DaySimulation.Run(World, DaySimulation.Dispatcher, Options);
+    }
+
+    public MarketCatalog Catalog { get; }
+    public SimulationOptions Options { get; }
+    public IReadOnlyList<Market> Markets { get; }
+    public World World { get; }
+    public RunResult Baseline { get; }
+    public RunResult Dispatcher { get; }
+}
+
+public sealed class SmallDayTests(SmallDayFixture day) : IClassFixture<SmallDayFixture>
+{
+    [Fact]
+    public void World_has_the_requested_orders_inside_the_service_area_with_bookable_slots()
+    {
+        var market = day.Markets[0];
+        Assert.Equal(40, day.World.Orders.Count);
+        Assert.Equal(3, day.World.Couriers.Count);
+        foreach (var o in day.World.Orders)
+        {
+            Assert.True(market.Serves(o.Destination), $"{o.OrderId} outside the service area");
+            var slot = market.ResolveSlot(o.SlotId, o.PlacedAt);
+            Assert.True(slot.Succeeded, $"{o.OrderId}: {slot.Message}");
+            Assert.Equal(slot.Slot!.Start, o.WindowStart);
+            Assert.True(o.ReadyAt > o.PlacedAt);
+            Assert.InRange(o.WeightGrams, 100, day.Options.MaxBasketGrams);
+        }
+    }
+
+    [Fact]
+    public void Both_runs_complete_and_see_identical_orders()
+    {
+        Assert.Null(day.Baseline.Error);
+        Assert.Null(day.Dispatcher.Error);
+        static List<(string, DateTimeOffset, DateTimeOffset, DateTimeOffset, GeoPoint, DateTimeOffset)> Key(RunResult r) =>
+            r.Orders.OrderBy(o => o.OrderId, StringComparer.Ordinal)
+                .Select(o => (o.OrderId, o.PlacedAt, o.WindowStart, o.WindowEnd, o.Destination, o.ReadyAt)).ToList();
+        Assert.Equal(Key(day.Baseline), Key(day.Dispatcher));
+        Assert.Equal(day.World.Orders.Select(o => o.OrderId).Order(StringComparer.Ordinal), day.Dispatcher.Orders.Select(o => o.OrderId).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            day.Baseline.Couriers.Select(c => (c.CourierId, c.Mode)).ToList(),
+            day.Dispatcher.Couriers.Select(c => (c.CourierId, c.Mode)).ToList());
+        Assert.NotEmpty(day.Dispatcher.Replans);
+        Assert.Empty(day.Baseline.Replans);
+    }
+
+    [Theory]
+    [InlineData(DaySimulation.Baseline)]
+    [InlineData(DaySimulation.Dispatcher)]
+    public void Every_order_is_delivered_once_or_reported_unassigned(string policy)
+    {
+        var run = policy == DaySimulation.Baseline ? day.Baseline : day.Dispatcher;
+        Assert.Equal(40, run.Orders.Count);
+        var deliveries = run.Couriers.SelectMany(c => c.Stops.Where(s => s.Kind == SimStopKind.Delivery).Select(s => s.OrderId)).ToList();
+        Assert.Equal(deliveries.Count, deliveries.Distinct(StringComparer.Ordinal).Count());
+        foreach (var o in run.Orders)
+        {
+            if (o.Delivered)
+            {
+                Assert.Contains(o.OrderId, deliveries);
+                Assert.NotNull(o.PickedUpAt);
+                Assert.True(o.PickedUpAt >= o.ReadyAt, $"{o.OrderId} picked up before it was ready");
+                Assert.True(o.DeliveredAt >= o.WindowStart, $"{o.OrderId} delivered before its window");
+                Assert.True(o.DeliveredAt > o.PickedUpAt);
+            }
+            else
+            {
+                Assert.DoesNotContain(o.OrderId, deliveries);
+            }
+        }
+        var k = run.Kpis;
+        Assert.Equal(k.Orders, k.Delivered + k.Unassigned);
+        Assert.InRange(k.OnTimePct, 0, 100);
+        Assert.True(k.CourierKm > 0);
+    }
+
+    [Fact]
+    public void Kpi_line_has_the_exact_format()
+    {
+        var line = Summary.KpiLine(day.Dispatcher, day.Baseline);
+        Assert.Matches(new Regex(@"^KPI on_time_pct=\d+\.\d\d km_per_order=\d+\.\d{3} baseline_on_time_pct=\d+\.\d\d baseline_km_per_order=\d+\.\d{3} improvement_pct=-?\d+\.\d solve_p95_ms=\d+$"), line);
+    }
+
+    [Fact]
+    public void Html_report_is_written_with_charts_and_map_and_nothing_to_fetch()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "md-sim-tests-" + Guid.NewGuid().ToString("N"), "report.html");
+        try
+        {
+            HtmlReport.Write(path, day.World, day.Options, day.Dispatcher, day.Baseline);
+            var html = File.ReadAllText(path);
+            Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+            Assert.Equal(3, Regex.Count(html, "<svg[^>]*class=\"chart\""));
+            Assert.Single(Regex.Matches(html, "<svg[^>]*class=\"map\""));
+            Assert.Contains("<polygon", html, StringComparison.Ordinal);
+            Assert.Contains("<polyline", html, StringComparison.Ordinal);
+            Assert.Contains("Orders over the day", html, StringComparison.Ordinal);
+            Assert.Contains("Courier utilisation", html, StringComparison.Ordinal);
+            Assert.Contains(Summary.KpiLine(day.Dispatcher, day.Baseline), html, StringComparison.Ordinal);
+            Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotMatch(new Regex("(src|href)=\"https?:"), html);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_world_and_the_same_baseline()
+    {
+        var world = WorldGenerator.Generate(day.Markets, day.Options);
+        Assert.Equal(day.World.Orders, world.Orders, new SimOrderComparer());
+        var again = DaySimulation.Run(world, DaySimulation.Baseline, day.Options);
+        Assert.Equal(day.Baseline.Orders, again.Orders);
+        Assert.Equal(day.Baseline.Couriers.Select(c => c.Metres), again.Couriers.Select(c => c.Metres));
+        Assert.Equal(Summary.KpiLine(null, day.Baseline), Summary.KpiLine(null, again));
+    }
+
+    [Fact]
+    public void Another_seed_gives_another_world()
+    {
+        var other = WorldGenerator.Generate(day.Markets, day.Options with { Seed = 8 });
+        Assert.NotEqual(day.World.Orders.Select(o => o.Destination), other.Orders.Select(o => o.Destination));
+    }
+
+    private sealed class SimOrderComparer : IEqualityComparer<SimOrder>
+    {
+        public bool Equals(SimOrder? x, SimOrder? y) =>
+            x is not null && y is not null && x.OrderId == y.OrderId && x.PlacedAt == y.PlacedAt && x.Destination == y.Destination
+            && x.WindowStart == y.WindowStart && x.Picks.SequenceEqual(y.Picks);
+
+        public int GetHashCode(SimOrder obj) => obj.OrderId.GetHashCode(StringComparison.Ordinal);
+    }
+}
+
+public sealed class OptionsTests
+{
+    [Fact]
+    public void Command_line_options_are_parsed()
+    {
+        var o = SimulationOptions.Parse(["--seed", "3", "--orders-per-market", "150", "--markets", "amsa,mangwon", "--out", "x.html", "--time-limit-ms", "900"], out var errors);
+        Assert.Empty(errors);
+        Assert.Equal(3, o.Seed);
+        Assert.Equal(150, o.OrdersPerMarket);
+        Assert.Equal(["amsa", "mangwon"], o.Markets);
+        Assert.Equal("x.html", o.OutputPath);
+        Assert.Equal(TimeSpan.FromMilliseconds(900), o.WaveTimeLimit);
+    }
+
+    [Fact]
+    public void Bad_options_are_reported()
+    {
+        SimulationOptions.Parse(["--seed", "x", "--nope"], out var errors);
+        Assert.Equal(2, errors.Count);
+    }
+
+    [Fact]
+    public void Default_fleet_is_staffed_for_the_slots()
+    {
+        var o = new SimulationOptions();
+        Assert.Equal(8, o.FleetSize(5));
+        Assert.Equal(12, o.FleetSize(3));
+        Assert.Equal(5, (o with { CouriersPerMarket = 5 }).FleetSize(3));
+    }
+}
