@@ -120,8 +120,8 @@ public sealed record DispatchSettings
     /// <summary>The latest a delivery may still be planned after its window closes; beyond it the order stays unassigned.</summary>
     public TimeSpan MaxLateness { get; init; } = TimeSpan.FromMinutes(60);
 
-    /// <summary>The time limit of <see cref="DispatchPlanner.PlanIncremental"/> (one new order into a live plan).</summary>
-    public TimeSpan IncrementalTimeLimit { get; init; } = TimeSpan.FromMilliseconds(120);
+    /// <summary>The solver's time cap in <see cref="DispatchPlanner.PlanIncremental"/> (new orders inserted into a live plan).</summary>
+    public TimeSpan IncrementalTimeLimit { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Cost of using a courier at all, in metres of travel: prefers fewer couriers when the distance is about equal.</summary>
     public double UsedCourierCost { get; init; } = 500;

@@ -34,20 +34,26 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
 {
     public ITravelMatrixSource Travel { get; } = travel ?? new GreatCircleTravelSource();
 
+    /// <summary>Share of the time limit the hard-window search gets; the soft-window pass has the rest.</summary>
+    private const double HardWindowShare = 0.8;
+
     /// <summary>Plans a snapshot within <see cref="DispatchSettings.SolveTimeLimit"/> (plus model building and validation).</summary>
     public DispatchPlan Plan(DispatchSnapshot snapshot, DispatchSettings settings, CancellationToken cancellationToken = default) =>
-        Solve(snapshot, settings, settings.SolveTimeLimit, cancellationToken).Plan;
+        Solve(snapshot, settings, settings.SolveTimeLimit, insertOnly: false, cancellationToken).Plan;
 
     /// <summary>
-    /// The fast path for a live plan: new orders (and orders of couriers who left) are inserted into
-    /// <see cref="DispatchSnapshot.Previous"/>'s routes, then a short improvement of
-    /// <see cref="DispatchSettings.IncrementalTimeLimit"/> runs. Same rules and result as <see cref="Plan"/>.
+    /// The fast path for a live plan: orders not in <see cref="DispatchSnapshot.Previous"/> (new ones, and those of couriers
+    /// who left) are inserted where they cost least; no other stop moves. Without a previous plan it is a full plan within
+    /// <see cref="DispatchSettings.IncrementalTimeLimit"/>. Run <see cref="Plan"/> now and then to improve the routes as a whole.
     /// </summary>
     public DispatchPlan PlanIncremental(DispatchSnapshot snapshot, DispatchSettings settings, CancellationToken cancellationToken = default) =>
-        Solve(snapshot, settings, settings.IncrementalTimeLimit, cancellationToken).Plan;
+        Solve(snapshot, settings, settings.IncrementalTimeLimit, insertOnly: true, cancellationToken).Plan;
 
-    /// <summary>Plans a snapshot and returns the routing problem and plan too. <paramref name="timeLimit"/> defaults to the settings'.</summary>
-    public DispatchSolution Solve(DispatchSnapshot snapshot, DispatchSettings settings, TimeSpan? timeLimit = null,
+    /// <summary>
+    /// Plans a snapshot and returns the routing problem and plan too. <paramref name="timeLimit"/> defaults to
+    /// <see cref="DispatchSettings.SolveTimeLimit"/>; <paramref name="insertOnly"/> is the <see cref="PlanIncremental"/> path.
+    /// </summary>
+    public DispatchSolution Solve(DispatchSnapshot snapshot, DispatchSettings settings, TimeSpan? timeLimit = null, bool insertOnly = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -83,16 +89,24 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         var kept = false;
         if (problem.InitialRoutes is { Count: > 0 })
         {
-            // Baseline: the previous routes as they are, with what is new inserted at its cheapest place.
+            // Baseline: the previous routes as they are now, with what is new inserted at its cheapest place.
             var baseline = solver.Solve(problem, options with { MaxIterations = 0 }, cancellationToken);
             baselineCost = baseline.Objective.Total;
-            var improved = solver.Solve(problem, options, cancellationToken);
-            kept = !(improved.Objective.Total < baseline.Objective.Total - Math.Max(0, settings.RerouteMinSaving));
-            result = kept ? baseline : improved;
+            kept = true;
+            result = baseline;
+            if (!insertOnly)
+            {
+                var improved = Improve(solver, problem, options, travel, cancellationToken);
+                if (improved.Objective.Total < baseline.Objective.Total - Math.Max(0, settings.RerouteMinSaving))
+                {
+                    kept = false;
+                    result = improved;
+                }
+            }
         }
         else
         {
-            result = solver.Solve(problem, options, cancellationToken);
+            result = Improve(solver, problem, options, travel, cancellationToken);
         }
 
         var violations = new PlanValidator(travel).Validate(problem, result).Violations;
@@ -100,6 +114,57 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         var unassigned = built.Rejected.Concat(result.Unassigned.Select(u => Explain(u, built, settings))).ToList();
         var plan = new DispatchPlan(snapshot.Now, routes, unassigned, clock.Elapsed, violations);
         return new DispatchSolution(plan, problem, result, built.Epoch, baselineCost, kept);
+    }
+
+    /// <summary>
+    /// The search: ruin-and-recreate on the hard-window problem (the library's fast path), then the real soft-window
+    /// problem warm-started from it, which places late what did not fit and is never worse than that start.
+    /// </summary>
+    private static RoutingPlan Improve(RoutingSolver solver, RoutingProblem problem, SolveOptions options, ITravelMatrixSource travel,
+        CancellationToken ct)
+    {
+        var hasSoft = problem.Jobs.Any(j => j.Delivery.Policy == WindowPolicy.Soft)
+            || problem.Shipments.Any(s => s.Delivery.Policy == WindowPolicy.Soft || s.Pickup.Policy == WindowPolicy.Soft);
+        if (!hasSoft)
+        {
+            return solver.Solve(problem, options, ct);
+        }
+        var limit = options.TimeLimit;
+        var hard = HardWindows.Of(problem, travel, ct);
+        var first = solver.Solve(hard, options with { TimeLimit = limit * HardWindowShare, Strategy = SolverStrategy.RuinRecreateOnly }, ct);
+
+        var lockedOf = (problem.InitialRoutes ?? []).ToDictionary(r => r.VehicleId, StringComparer.Ordinal);
+        var warm = new List<InitialRoute>();
+        foreach (var r in first.Routes)
+        {
+            var steps = r.Stops.Where(s => s.JobId is not null && s.Type is StopType.Job or StopType.Pickup or StopType.Delivery)
+                .Select(s => new StepRef(s.JobId!, s.Type switch
+                {
+                    StopType.Job => StepKind.Job,
+                    StopType.Pickup => StepKind.Pickup,
+                    _ => StepKind.Delivery,
+                })).ToList();
+            var locked = 0;
+            if (lockedOf.TryGetValue(r.VehicleId, out var was) && was.LockedCount > 0)
+            {
+                if (!steps.Take(was.LockedCount).SequenceEqual(was.Steps.Take(was.LockedCount)))
+                {
+                    // The locks did not survive the first phase (should not happen): start the second from the input.
+                    return solver.Solve(problem, options with { TimeLimit = limit * (1 - HardWindowShare) }, ct);
+                }
+                locked = was.LockedCount;
+            }
+            warm.Add(new InitialRoute(r.VehicleId, steps, locked));
+        }
+        foreach (var r in problem.InitialRoutes ?? [])
+        {
+            if (r.LockedCount > 0 && !warm.Any(w => w.VehicleId == r.VehicleId))
+            {
+                return solver.Solve(problem, options with { TimeLimit = limit * (1 - HardWindowShare) }, ct);
+            }
+        }
+        var second = problem with { InitialRoutes = warm.Count > 0 ? warm : null };
+        return solver.Solve(second, options with { TimeLimit = limit * (1 - HardWindowShare) }, ct);
     }
 
     private static List<CourierRoute> MapRoutes(BuiltProblem built, RoutingProblem problem, RoutingPlan result)

@@ -1,4 +1,5 @@
 using MarketDelivery.Routing.Model;
+using MarketDelivery.Routing.Travel;
 
 namespace MarketDelivery.Dispatch;
 
@@ -81,7 +82,7 @@ internal static class WarmStart
     }
 
     /// <summary>Drops the units that make the route infeasible: the failing one, or the last unlocked one at the shift end.</summary>
-    private static void Repair(RouteChecker checker, Vehicle vehicle, List<StepRef> steps, ref int locked)
+    internal static void Repair(RouteChecker checker, Vehicle vehicle, List<StepRef> steps, ref int locked)
     {
         while (steps.Count > 0)
         {
@@ -120,5 +121,52 @@ internal static class WarmStart
             }
         }
         return int.MaxValue;
+    }
+}
+
+/// <summary>
+/// The same problem with hard delivery windows: what the improvement search works on first. The routing library's
+/// fast insertion path applies only when no window is soft, so a hard-window search makes many times more moves in
+/// the same time; a short soft-window pass afterwards places what did not fit on time (late, at its cost) and trades
+/// lateness against distance.
+/// </summary>
+internal static class HardWindows
+{
+    public static RoutingProblem Of(RoutingProblem problem, ITravelMatrixSource travel, CancellationToken ct)
+    {
+        static Visit Harden(Visit v, bool openEnded) => v.Policy == WindowPolicy.Hard
+            ? v
+            : v with
+            {
+                Policy = WindowPolicy.Hard,
+                LatenessCostPerMinute = 0,
+                MaxLatenessSeconds = null,
+                Window = openEnded && v.Window is { } w ? new TimeWindow(w.Start, double.MaxValue) : v.Window,
+            };
+
+        var hard = problem with
+        {
+            // Goods on board have no hard limit: they are delivered whenever the courier gets there.
+            Jobs = problem.Jobs.Select(j => j with { Delivery = Harden(j.Delivery, openEnded: true) }).ToList(),
+            Shipments = problem.Shipments.Select(s => s with { Pickup = Harden(s.Pickup, false), Delivery = Harden(s.Delivery, false) }).ToList(),
+        };
+        if (problem.InitialRoutes is not { Count: > 0 } initial)
+        {
+            return hard;
+        }
+        var checker = new RouteChecker(hard, travel, ct);
+        var vehicles = hard.Vehicles.ToDictionary(v => v.Id, StringComparer.Ordinal);
+        var repaired = new List<InitialRoute>();
+        foreach (var r in initial)
+        {
+            var steps = r.Steps.ToList();
+            var locked = r.LockedCount;
+            WarmStart.Repair(checker, vehicles[r.VehicleId], steps, ref locked);
+            if (steps.Count > 0)
+            {
+                repaired.Add(new InitialRoute(r.VehicleId, steps, locked));
+            }
+        }
+        return hard with { InitialRoutes = repaired.Count > 0 ? repaired : null };
     }
 }
