@@ -37,7 +37,10 @@ public sealed record CourierView(
     [property: Id(2)] bool OnShift,
     [property: Id(3)] CourierShift? Shift,
     [property: Id(4)] GeoPosition? Position,
-    [property: Id(5)] DateTimeOffset? PositionAt);
+    [property: Id(5)] DateTimeOffset? PositionAt,
+    [property: Id(6)] ImmutableArray<string> OnBoardOrderIds,
+    [property: Id(7)] Dispatch.CourierRouteView? Route,
+    [property: Id(8)] string? AtMarketId);
 
 /// <summary>A courier: registration, shift and position. Dispatch adds the route later.</summary>
 [Alias("md.ICourierGrain")]
@@ -54,4 +57,24 @@ public interface ICourierGrain : IGrainWithStringKey
 
     [Alias("GetView")]
     Task<CourierView?> GetView();
+
+    [Alias("UpdatePosition")]
+    Task<CommandResult<CourierView>> UpdatePosition(GeoPosition position);
+
+    [Alias("ArrivedAtHandOver")]
+    Task<CommandResult<CourierView>> ArrivedAtHandOver(string marketId);
+
+    /// <summary>The courier collected these orders' bags at the hand-over point.</summary>
+    [Alias("PickUp")]
+    Task<CommandResult<CourierView>> PickUp(ImmutableArray<string> orderIds);
+
+    [Alias("Deliver")]
+    Task<CommandResult<CourierView>> Deliver(string orderId, Orders.DeliveryProof proof);
+
+    [Alias("FailDelivery")]
+    Task<CommandResult<CourierView>> FailDelivery(string orderId, string reason);
+
+    /// <summary>The dispatcher's new plan for this courier.</summary>
+    [Alias("AssignRoute")]
+    Task AssignRoute(Dispatch.CourierRouteView route);
 }

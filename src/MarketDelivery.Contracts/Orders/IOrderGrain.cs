@@ -19,6 +19,26 @@ public interface IOrderGrain : IGrainWithStringKey
     [Alias("ConfirmTicket")]
     Task<CommandResult<TicketConfirmation>> ConfirmTicket(string stallId, string ticketId, ImmutableArray<PickConfirmation> lines);
 
+    /// <summary>Dispatch tells the order which courier brings it and when (null courier: not planned, with a note why).</summary>
+    [Alias("PlanDelivery")]
+    Task PlanDelivery(string? courierId, DateTimeOffset? eta, string? note);
+
+    /// <summary>A courier collected the bags at the hand-over point.</summary>
+    [Alias("PickUp")]
+    Task<CommandResult<OrderView>> PickUp(string courierId);
+
+    /// <summary>A courier handed the order over, with proof.</summary>
+    [Alias("Deliver")]
+    Task<CommandResult<OrderView>> Deliver(string courierId, DeliveryProof proof);
+
+    /// <summary>A courier could not hand the order over (customer absent); it goes back to the market.</summary>
+    [Alias("FailDelivery")]
+    Task<CommandResult<OrderView>> FailDelivery(string courierId, string reason);
+
+    /// <summary>Market staff send a returned order out again: it is planned anew.</summary>
+    [Alias("Requeue")]
+    Task<CommandResult<OrderView>> Requeue();
+
     /// <summary>Cancels the order while it is still at the market.</summary>
     [Alias("Cancel")]
     Task<CommandResult<OrderView>> Cancel(string reason);

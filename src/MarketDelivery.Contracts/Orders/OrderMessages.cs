@@ -94,7 +94,29 @@ public sealed record OrderView(
     [property: Id(12)] long RefundWon,
     [property: Id(13)] DateTimeOffset PlacedAt,
     [property: Id(14)] DateTimeOffset UpdatedAt,
-    [property: Id(15)] string? StatusReason);
+    [property: Id(15)] string? StatusReason,
+    [property: Id(16)] DeliveryInfo? Delivery = null);
+
+/// <summary>
+/// Who brings the order and when: the courier and ETA from the plan in force, the code the customer shows the
+/// courier, and how the hand-over ended.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("md.DeliveryInfo")]
+public sealed record DeliveryInfo(
+    [property: Id(0)] string DeliveryCode,
+    [property: Id(1)] string? CourierId,
+    [property: Id(2)] DateTimeOffset? Eta,
+    [property: Id(3)] DateTimeOffset? ReadyAt,
+    [property: Id(4)] DateTimeOffset? PickedUpAt,
+    [property: Id(5)] DateTimeOffset? DeliveredAt,
+    [property: Id(6)] string? Proof,
+    [property: Id(7)] string? PlanNote);
+
+/// <summary>How a courier proves a hand-over: the customer's delivery code, or a reference to a photo at the door.</summary>
+[GenerateSerializer, Immutable, Alias("md.DeliveryProof")]
+public sealed record DeliveryProof(
+    [property: Id(0)] string? DeliveryCode,
+    [property: Id(1)] string? PhotoRef);
 
 /// <summary>The answer to <see cref="PlaceOrder"/>: the order, and whether it already existed for this idempotency key.</summary>
 [GenerateSerializer, Immutable, Alias("md.PlacedOrder")]
@@ -116,7 +138,12 @@ public sealed record OrderSummary(
     [property: Id(8)] long ChargedTotalWon,
     [property: Id(9)] int WeightGrams,
     [property: Id(10)] DateTimeOffset UpdatedAt,
-    [property: Id(11)] int Version);
+    [property: Id(11)] int Version,
+    [property: Id(12)] int Bags = 1,
+    [property: Id(13)] bool Fresh = false,
+    [property: Id(14)] DateTimeOffset? ReadyAt = null,
+    [property: Id(15)] string? CourierId = null,
+    [property: Id(16)] DateTimeOffset? PlacedAt = null);
 
 /// <summary>The answer to confirming a ticket: the ticket as it now stands and the order's new status.</summary>
 [GenerateSerializer, Immutable, Alias("md.TicketConfirmation")]

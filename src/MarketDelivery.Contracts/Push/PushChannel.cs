@@ -29,6 +29,9 @@ public static class PushEvents
 
     /// <summary>A courier changed; payload <c>CourierView</c>, to the courier and its market staff.</summary>
     public const string Courier = "courier";
+
+    /// <summary>The market's dispatch board changed (new plan); payload <c>DispatchBoard</c>, to market staff.</summary>
+    public const string Dispatch = "dispatch";
 }
 
 /// <summary>Sends an event to the clients of one group. The host implements it (SignalR); grains only see this.</summary>

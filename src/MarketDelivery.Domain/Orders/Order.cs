@@ -68,6 +68,17 @@ public sealed class Order
     [Id(12)] public DateTimeOffset PlacedAt { get; private set; }
     [Id(13)] public DateTimeOffset UpdatedAt { get; private set; }
     [Id(14)] public int Version { get; private set; }
+    /// <summary>The code the customer shows the courier at the door.</summary>
+    [Id(15)] public string DeliveryCode { get; private set; } = "";
+    /// <summary>Fish or meat on board: dispatch bounds its ride time.</summary>
+    [Id(16)] public bool Fresh { get; private set; }
+    [Id(17)] public DateTimeOffset? ReadyAt { get; private set; }
+    [Id(18)] public string? CourierId { get; private set; }
+    [Id(19)] public DateTimeOffset? Eta { get; private set; }
+    [Id(20)] public string? PlanNote { get; private set; }
+    [Id(21)] public DateTimeOffset? PickedUpAt { get; private set; }
+    [Id(22)] public DateTimeOffset? DeliveredAt { get; private set; }
+    [Id(23)] public string? Proof { get; private set; }
 
     public bool IsPlaced => Version > 0;
 
@@ -78,6 +89,12 @@ public sealed class Order
     public long RefundWon => OrderedTotalWon - ChargedTotalWon;
 
     public int WeightGrams => Lines.Sum(l => l.WeightGrams);
+
+    /// <summary>One bag per stall: each merchant packs their own.</summary>
+    public int Bags => Math.Max(1, Tickets.Count(t => t.Status != PickTicketStatus.Cancelled));
+
+    /// <summary>Stall categories whose goods must not ride long.</summary>
+    public static readonly IReadOnlySet<string> FreshCategories = new HashSet<string> { "수산", "정육", "닭/계란" };
 
     /// <summary>Creates the order from a validated basket: one pick ticket per stall, in the order stalls first appear.</summary>
     public static Order Create(string orderId, ValidatedOrder validated, DateTimeOffset now)
@@ -96,6 +113,8 @@ public sealed class Order
             PlacedAt = now,
             UpdatedAt = now,
             Version = 1,
+            DeliveryCode = System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 10_000).ToString("D4", System.Globalization.CultureInfo.InvariantCulture),
+            Fresh = validated.Lines.Any(l => FreshCategories.Contains(l.Stall.Category)),
         };
 
         foreach (var line in validated.Lines)
@@ -226,6 +245,7 @@ public sealed class Order
             }
             else
             {
+                ReadyAt = now;
                 MoveTo(OrderStatus.ReadyForPickup, null, now);
             }
         }
@@ -291,6 +311,118 @@ public sealed class Order
         return (new PickResultView(PickOutcome.Substituted, substitute.Sku, substitute.Name, c.PickedQuantity, substitute.PriceWon, subCharged, line.LineTotalWon - subCharged), null);
     }
 
+    /// <summary>Records the plan's courier and ETA. Returns false when nothing changed, so no write is needed.</summary>
+    public bool PlanDelivery(string? courierId, DateTimeOffset? eta, string? note, DateTimeOffset now)
+    {
+        if (Status is not (OrderStatus.Placed or OrderStatus.Picking or OrderStatus.ReadyForPickup or OrderStatus.OutForDelivery)
+            || (Status == OrderStatus.OutForDelivery && courierId != CourierId))
+        {
+            return false; // a finished order, or a plan that has not caught up with a pick-up: ignore
+        }
+
+        if (CourierId == courierId && Eta == eta && PlanNote == note)
+        {
+            return false;
+        }
+
+        (CourierId, Eta, PlanNote) = (courierId, eta, note);
+        Touch(now);
+        return true;
+    }
+
+    public CommandError? PickUp(string courierId, DateTimeOffset now)
+    {
+        if (Status == OrderStatus.OutForDelivery && CourierId == courierId)
+        {
+            return null; // a repeated tap on the courier's phone
+        }
+
+        if (Status != OrderStatus.ReadyForPickup)
+        {
+            return CommandError.Conflict(Status is OrderStatus.Placed or OrderStatus.Picking
+                ? $"Order {OrderId} is not ready: stalls are still picking."
+                : OrderStateMachine.Refusal(Status, OrderStatus.OutForDelivery));
+        }
+
+        CourierId = courierId;
+        PickedUpAt = now;
+        MoveTo(OrderStatus.OutForDelivery, null, now);
+        return null;
+    }
+
+    public CommandError? Deliver(string courierId, DeliveryProof proof, DateTimeOffset now)
+    {
+        if (Status == OrderStatus.Delivered && CourierId == courierId)
+        {
+            return null;
+        }
+
+        if (Status != OrderStatus.OutForDelivery)
+        {
+            return CommandError.Conflict(OrderStateMachine.Refusal(Status, OrderStatus.Delivered));
+        }
+
+        if (CourierId != courierId)
+        {
+            return CommandError.Conflict($"Order {OrderId} is carried by courier {CourierId}, not {courierId}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(proof.DeliveryCode))
+        {
+            if (proof.DeliveryCode.Trim() != DeliveryCode)
+            {
+                return CommandError.Invalid("The delivery code does not match the customer's code.", "deliveryCode");
+            }
+
+            Proof = "code";
+        }
+        else if (!string.IsNullOrWhiteSpace(proof.PhotoRef) && proof.PhotoRef.Length <= 300)
+        {
+            Proof = $"photo:{proof.PhotoRef.Trim()}";
+        }
+        else
+        {
+            return CommandError.Invalid("A delivery needs proof: the customer's delivery code or a photo reference.", "deliveryCode");
+        }
+
+        DeliveredAt = now;
+        Eta = null;
+        MoveTo(OrderStatus.Delivered, null, now);
+        return null;
+    }
+
+    public CommandError? FailDelivery(string courierId, string reason, DateTimeOffset now)
+    {
+        if (Status != OrderStatus.OutForDelivery)
+        {
+            return CommandError.Conflict(OrderStateMachine.Refusal(Status, OrderStatus.DeliveryFailed));
+        }
+
+        if (CourierId != courierId)
+        {
+            return CommandError.Conflict($"Order {OrderId} is carried by courier {CourierId}, not {courierId}.");
+        }
+
+        Eta = null;
+        MoveTo(OrderStatus.DeliveryFailed, string.IsNullOrWhiteSpace(reason) ? "The customer could not be reached." : reason, now);
+        return null;
+    }
+
+    /// <summary>A returned order goes out again: back to ready, to be planned anew.</summary>
+    public CommandError? Requeue(DateTimeOffset now)
+    {
+        if (Status != OrderStatus.DeliveryFailed)
+        {
+            return CommandError.Conflict(OrderStateMachine.Refusal(Status, OrderStatus.ReadyForPickup));
+        }
+
+        CourierId = null;
+        PickedUpAt = null;
+        ReadyAt = now;
+        MoveTo(OrderStatus.ReadyForPickup, "Returned to the market and sent out again.", now);
+        return null;
+    }
+
     /// <summary>Cancels the order while it is still at the market; open tickets are withdrawn from their stalls.</summary>
     public CommandError? Cancel(string reason, DateTimeOffset now)
     {
@@ -343,7 +475,8 @@ public sealed class Order
         OrderId, CustomerId, MarketId, Status, SlotId, SlotStart, SlotEnd, DeliveryAddress,
         [.. Lines.Select(l => l.ToView())],
         [.. Tickets.Select(t => new PickTicketRef(t.TicketId, t.StallId, t.StallName, t.Status))],
-        OrderedTotalWon, ChargedTotalWon, RefundWon, PlacedAt, UpdatedAt, StatusReason);
+        OrderedTotalWon, ChargedTotalWon, RefundWon, PlacedAt, UpdatedAt, StatusReason,
+        new DeliveryInfo(DeliveryCode, CourierId, Eta, ReadyAt, PickedUpAt, DeliveredAt, Proof, PlanNote));
 
     public PickTicketView TicketView(PickTicket ticket)
     {
@@ -356,5 +489,6 @@ public sealed class Order
 
     public OrderSummary ToSummary() => new(
         OrderId, MarketId, SlotId, SlotStart, SlotEnd, Status, new GeoPosition(DeliveryAddress.Lat, DeliveryAddress.Lon),
-        Tickets.Count(t => t.Status == PickTicketStatus.Open), ChargedTotalWon, WeightGrams, UpdatedAt, Version);
+        Tickets.Count(t => t.Status == PickTicketStatus.Open), ChargedTotalWon, WeightGrams, UpdatedAt, Version,
+        Bags, Fresh, ReadyAt, CourierId, PlacedAt);
 }

@@ -1,7 +1,10 @@
-using MarketDelivery.Domain;
+using System.Collections.Immutable;
 using MarketDelivery.Contracts.Common;
 using MarketDelivery.Contracts.Couriers;
+using MarketDelivery.Contracts.Dispatch;
+using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
+using MarketDelivery.Domain;
 
 namespace MarketDelivery.Grains.Couriers;
 
@@ -13,14 +16,28 @@ public sealed class CourierState
     [Id(2)] public bool OnShift { get; set; }
     [Id(3)] public GeoPosition? Position { get; set; }
     [Id(4)] public DateTimeOffset? PositionAt { get; set; }
+    [Id(5)] public List<string> OnBoard { get; set; } = [];
+    [Id(6)] public CourierRouteView? Route { get; set; }
+    [Id(7)] public string? AtMarketId { get; set; }
+    [Id(8)] public int Version { get; set; }
 }
 
-/// <summary>A courier: who they are, what they carry, and whether they are working. Dispatch adds routes later.</summary>
+/// <summary>
+/// A courier: profile, shift, position, what they carry and the route dispatch gave them. Every action of the
+/// courier's phone lands here; the courier reports to its market's dispatcher one-way.
+/// </summary>
 public sealed class CourierGrain(
     [PersistentState("courier", "couriers")] IPersistentState<CourierState> state,
     MarketClock clock,
     IPushNotifier push) : Grain, ICourierGrain
 {
+    private CourierState S => state.State;
+
+    private string CourierId => this.GetPrimaryKeyString();
+
+    /// <summary>The market whose dispatcher plans this courier: the first one they serve.</summary>
+    private string? HomeMarket => S.Profile?.MarketIds.IsDefaultOrEmpty == false ? S.Profile.MarketIds[0] : null;
+
     public async Task<CommandResult<CourierView>> Register(CourierProfile profile)
     {
         var errors = new Dictionary<string, string[]>();
@@ -44,20 +61,24 @@ public sealed class CourierGrain(
             return CommandError.Invalid(errors);
         }
 
-        state.State.Profile = profile;
-        await state.WriteStateAsync();
-        return await Publish();
+        if (S.OnShift && HomeMarket != profile.MarketIds[0])
+        {
+            return CommandError.Conflict("End the shift before moving to another market.");
+        }
+
+        S.Profile = profile with { Skills = profile.Skills.IsDefault ? [] : profile.Skills };
+        return await Changed();
     }
 
     public async Task<CommandResult<CourierView>> StartShift(DateTimeOffset plannedEnd)
     {
-        if (state.State.Profile is null)
+        if (NotRegistered() is { } missing)
         {
-            return CommandError.NotFound($"Courier '{this.GetPrimaryKeyString()}' is not registered.");
+            return missing;
         }
 
         var now = clock.GetUtcNow();
-        if (state.State.OnShift)
+        if (S.OnShift)
         {
             return CommandError.Conflict("The courier is already on shift.");
         }
@@ -67,40 +88,218 @@ public sealed class CourierGrain(
             return CommandError.Invalid("The shift must end in the future.", "plannedEnd");
         }
 
-        state.State.Shift = new CourierShift(now, plannedEnd);
-        state.State.OnShift = true;
-        await state.WriteStateAsync();
-        return await Publish();
+        S.Shift = new CourierShift(now, plannedEnd);
+        S.OnShift = true;
+        return await Changed();
     }
 
     public async Task<CommandResult<CourierView>> EndShift()
     {
-        if (state.State.Profile is null)
+        if (NotOnShift() is { } refused)
         {
-            return CommandError.NotFound($"Courier '{this.GetPrimaryKeyString()}' is not registered.");
+            return refused;
         }
 
-        if (!state.State.OnShift)
+        if (S.OnBoard.Count > 0)
         {
-            return CommandError.Conflict("The courier is not on shift.");
+            return CommandError.Conflict($"Deliver or return the {S.OnBoard.Count} order(s) on board before ending the shift.");
         }
 
-        state.State.OnShift = false;
-        state.State.Shift = state.State.Shift! with { End = clock.GetUtcNow() };
-        await state.WriteStateAsync();
-        return await Publish();
+        S.OnShift = false;
+        S.Shift = S.Shift! with { End = clock.GetUtcNow() };
+        S.Route = null;
+        S.AtMarketId = null;
+        return await Changed();
     }
 
     public Task<CourierView?> GetView() => Task.FromResult(View());
 
-    private CourierView? View() => state.State.Profile is null
-        ? null
-        : new CourierView(this.GetPrimaryKeyString(), state.State.Profile, state.State.OnShift, state.State.Shift, state.State.Position, state.State.PositionAt);
-
-    private async Task<CommandResult<CourierView>> Publish()
+    public async Task<CommandResult<CourierView>> UpdatePosition(GeoPosition position)
     {
+        if (NotOnShift() is { } refused)
+        {
+            return refused;
+        }
+
+        if (position is null || double.IsNaN(position.Lat) || double.IsNaN(position.Lon) || position.Lat is < -90 or > 90 || position.Lon is < -180 or > 180)
+        {
+            return CommandError.Invalid("Latitude must be within ±90 and longitude within ±180 degrees.", "position");
+        }
+
+        S.Position = position;
+        S.PositionAt = clock.GetUtcNow();
+        return await Changed();
+    }
+
+    public async Task<CommandResult<CourierView>> ArrivedAtHandOver(string marketId)
+    {
+        if (NotOnShift() is { } refused)
+        {
+            return refused;
+        }
+
+        if (!S.Profile!.MarketIds.Contains(marketId))
+        {
+            return CommandError.Conflict($"Courier {CourierId} does not serve market '{marketId}'.");
+        }
+
+        S.AtMarketId = marketId;
+        return await Changed();
+    }
+
+    public async Task<CommandResult<CourierView>> PickUp(ImmutableArray<string> orderIds)
+    {
+        if (NotOnShift() is { } refused)
+        {
+            return refused;
+        }
+
+        if (orderIds.IsDefaultOrEmpty)
+        {
+            return CommandError.Invalid("Name the orders picked up.", "orderIds");
+        }
+
+        if (S.AtMarketId is null)
+        {
+            return CommandError.Conflict("Report arrival at the market's hand-over point before picking up.");
+        }
+
+        // Check every order first, so a bad id does not leave half the stop picked up.
+        foreach (var orderId in orderIds.Distinct())
+        {
+            var view = await GrainFactory.GetGrain<IOrderGrain>(orderId).GetView();
+            if (view is null)
+            {
+                return CommandError.NotFound($"There is no order '{orderId}'.");
+            }
+
+            if (view.MarketId != S.AtMarketId)
+            {
+                return CommandError.Conflict($"Order {orderId} waits at market '{view.MarketId}', not at '{S.AtMarketId}'.");
+            }
+
+            var carriedByMe = view.Status == OrderStatus.OutForDelivery && view.Delivery?.CourierId == CourierId;
+            if (view.Status != OrderStatus.ReadyForPickup && !carriedByMe)
+            {
+                return CommandError.Conflict($"Order {orderId} is {view.Status} and cannot be picked up.");
+            }
+        }
+
+        foreach (var orderId in orderIds.Distinct())
+        {
+            var result = await GrainFactory.GetGrain<IOrderGrain>(orderId).PickUp(CourierId);
+            if (result.Error is { } error)
+            {
+                await Changed();
+                return error;
+            }
+
+            if (!S.OnBoard.Contains(orderId))
+            {
+                S.OnBoard.Add(orderId);
+            }
+
+            RemoveStop(orderId, RouteStopKind.Pickup);
+        }
+
+        S.AtMarketId = null;
+        return await Changed();
+    }
+
+    public async Task<CommandResult<CourierView>> Deliver(string orderId, DeliveryProof proof)
+    {
+        if (NotCarrying(orderId) is { } refused)
+        {
+            return refused;
+        }
+
+        var result = await GrainFactory.GetGrain<IOrderGrain>(orderId).Deliver(CourierId, proof ?? new DeliveryProof(null, null));
+        if (result.Error is { } error)
+        {
+            return error;
+        }
+
+        S.OnBoard.Remove(orderId);
+        RemoveStop(orderId, RouteStopKind.Delivery);
+        return await Changed();
+    }
+
+    public async Task<CommandResult<CourierView>> FailDelivery(string orderId, string reason)
+    {
+        if (NotCarrying(orderId) is { } refused)
+        {
+            return refused;
+        }
+
+        var result = await GrainFactory.GetGrain<IOrderGrain>(orderId).FailDelivery(CourierId, reason);
+        if (result.Error is { } error)
+        {
+            return error;
+        }
+
+        // The bags ride back to the market with the courier; staff send the order out again or cancel it.
+        S.OnBoard.Remove(orderId);
+        RemoveStop(orderId, RouteStopKind.Delivery);
+        return await Changed();
+    }
+
+    public async Task AssignRoute(CourierRouteView route)
+    {
+        if (!S.OnShift || route.CourierId != CourierId)
+        {
+            return;
+        }
+
+        S.Route = route;
+        state.State.Version++;
+        await state.WriteStateAsync();
+        await Publish(View()!);
+    }
+
+    private void RemoveStop(string orderId, RouteStopKind kind)
+    {
+        if (S.Route is { } route)
+        {
+            S.Route = route with { Stops = route.Stops.RemoveAll(s => s.OrderId == orderId && s.Kind == kind) };
+        }
+    }
+
+    private CommandError? NotRegistered() =>
+        S.Profile is null ? CommandError.NotFound($"Courier '{CourierId}' is not registered.") : null;
+
+    private CommandError? NotOnShift() =>
+        NotRegistered() ?? (S.OnShift ? null : CommandError.Conflict($"Courier {CourierId} is not on shift."));
+
+    private CommandError? NotCarrying(string orderId) =>
+        NotOnShift() ?? (S.OnBoard.Contains(orderId) ? null : CommandError.Conflict($"Courier {CourierId} does not carry order '{orderId}'."));
+
+    /// <summary>Writes the change, tells the dispatcher (one-way) and pushes the new view.</summary>
+    private async Task<CommandResult<CourierView>> Changed()
+    {
+        S.Version++;
+        await state.WriteStateAsync();
         var view = View()!;
-        await push.PublishAsync(PushGroups.Courier(view.CourierId), PushEvents.Courier, view);
+        if (HomeMarket is { } market && S.Shift is { } shift)
+        {
+            await GrainFactory.GetGrain<IDispatcherGrain>(market).CourierChanged(new CourierDispatchInfo(
+                CourierId, S.OnShift, S.Profile!.Mode, S.Profile.CapacityGrams, S.Profile.CapacityBags,
+                shift.Start, shift.End, S.Position, [.. S.OnBoard], S.Version));
+        }
+
+        await Publish(view);
         return CommandResult<CourierView>.Ok(view);
     }
+
+    private async Task Publish(CourierView view)
+    {
+        await push.PublishAsync(PushGroups.Courier(CourierId), PushEvents.Courier, view);
+        if (HomeMarket is { } market)
+        {
+            await push.PublishAsync(PushGroups.Market(market), PushEvents.Courier, view);
+        }
+    }
+
+    private CourierView? View() => S.Profile is null
+        ? null
+        : new CourierView(CourierId, S.Profile, S.OnShift, S.Shift, S.Position, S.PositionAt, [.. S.OnBoard], S.Route, S.AtMarketId);
 }

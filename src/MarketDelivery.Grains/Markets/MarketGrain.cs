@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using MarketDelivery.Domain;
+using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Markets;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
@@ -39,6 +40,8 @@ public sealed class MarketGrain(
 
         await state.WriteStateAsync();
         await push.PublishAsync(PushGroups.Market(this.GetPrimaryKeyString()), PushEvents.MarketOrder, order);
+        // One-way: the dispatcher may be planning; nobody waits for it.
+        await GrainFactory.GetGrain<IDispatcherGrain>(order.MarketId).OrderChanged(order);
     }
 
     public Task<ImmutableArray<OrderSummary>> GetOrders(string? slotId) =>

@@ -85,20 +85,45 @@ public sealed class OrderGrain(
         return result;
     }
 
-    public async Task<CommandResult<OrderView>> Cancel(string reason)
+    public Task<CommandResult<OrderView>> Cancel(string reason) => Change(now => Order.Cancel(reason, now));
+
+    public async Task PlanDelivery(string? courierId, DateTimeOffset? eta, string? note)
+    {
+        if (Order.IsPlaced && Order.PlanDelivery(courierId, eta, note, clock.GetUtcNow()))
+        {
+            await state.WriteStateAsync();
+            await TrySyncViews();
+        }
+    }
+
+    public Task<CommandResult<OrderView>> PickUp(string courierId) => Change(now => Order.PickUp(courierId, now));
+
+    public Task<CommandResult<OrderView>> Deliver(string courierId, DeliveryProof proof) => Change(now => Order.Deliver(courierId, proof, now));
+
+    public Task<CommandResult<OrderView>> FailDelivery(string courierId, string reason) => Change(now => Order.FailDelivery(courierId, reason, now));
+
+    public Task<CommandResult<OrderView>> Requeue() => Change(Order.Requeue);
+
+    /// <summary>Applies one change of the aggregate; writes and updates the views only when it changed something.</summary>
+    private async Task<CommandResult<OrderView>> Change(Func<DateTimeOffset, CommandError?> change)
     {
         if (!Order.IsPlaced)
         {
             return CommandError.NotFound($"There is no order '{this.GetPrimaryKeyString()}'.");
         }
 
-        if (Order.Cancel(reason, clock.GetUtcNow()) is { } refused)
+        var version = Order.Version;
+        if (change(clock.GetUtcNow()) is { } refused)
         {
             return refused;
         }
 
-        await state.WriteStateAsync();
-        await TrySyncViews();
+        if (Order.Version != version)
+        {
+            await state.WriteStateAsync();
+            await TrySyncViews();
+        }
+
         return CommandResult<OrderView>.Ok(Order.ToView());
     }
 

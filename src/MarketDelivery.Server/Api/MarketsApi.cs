@@ -1,3 +1,4 @@
+using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Markets;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Domain;
@@ -50,6 +51,18 @@ public static class MarketsApi
                 return TypedResults.Ok<IReadOnlyList<OrderSummary>>(await grains.GetGrain<IMarketGrain>(marketId).GetOrders(slotId));
             })
             .WithSummary("The market's board of orders, for market staff; optionally one delivery slot.");
+
+        markets.MapGet("/{marketId}/dispatch", async Task<Results<Ok<DispatchBoard>, ProblemHttpResult>> (string marketId, MarketCatalog catalog, IGrainFactory grains) =>
+                catalog.FindMarket(marketId) is null
+                    ? Problems.NotFound($"There is no market '{marketId}'.")
+                    : TypedResults.Ok(await grains.GetGrain<IDispatcherGrain>(marketId).GetBoard()))
+            .WithSummary("The dispatch board: waves and their release times, courier routes with ETAs, unassigned orders with reasons, re-plans.");
+
+        markets.MapPost("/{marketId}/dispatch/plan", async Task<Results<Ok<DispatchBoard>, ProblemHttpResult>> (string marketId, MarketCatalog catalog, IGrainFactory grains) =>
+                catalog.FindMarket(marketId) is null
+                    ? Problems.NotFound($"There is no market '{marketId}'.")
+                    : TypedResults.Ok(await grains.GetGrain<IDispatcherGrain>(marketId).PlanNow()))
+            .WithSummary("Releases due waves and plans now (staff action).");
     }
 
     private static MarketDto ToDto(Market m, DateTimeOffset now) => new(

@@ -47,6 +47,18 @@ public static class OrdersApi
                 return result.Value is { } view ? TypedResults.Ok(view) : Problems.From(result.Error!);
             })
             .WithSummary("Cancels an order that has not left the market yet; 409 once it has.");
+
+        orders.MapPost("/{orderId}/requeue", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string orderId, IGrainFactory grains) =>
+            {
+                if (!OrderIds.LooksLikeOrderId(orderId))
+                {
+                    return Problems.NotFound($"There is no order '{orderId}'.");
+                }
+
+                var result = await grains.GetGrain<IOrderGrain>(orderId).Requeue();
+                return result.Value is { } view ? TypedResults.Ok(view) : Problems.From(result.Error!);
+            })
+            .WithSummary("Market staff send an order returned after a failed delivery out again; it is planned anew.");
     }
 
     private static async Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceOrder(

@@ -2,11 +2,14 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MarketDelivery.Contracts.Push;
+using MarketDelivery.Dispatch;
 using MarketDelivery.Domain;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Persistence;
 using MarketDelivery.Server.Api;
+using MarketDelivery.Grains.Dispatch;
 using MarketDelivery.Server.Hubs;
+using Orleans.Configuration;
 using Scalar.AspNetCore;
 
 namespace MarketDelivery.Server.Hosting;
@@ -36,6 +39,8 @@ public static class MarketDeliveryHost
 
         builder.Services.AddSignalR().AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
         builder.Services.AddSingleton<IPushNotifier, HubPushNotifier>();
+        var dispatch = DispatchOptionsFrom(config);
+        builder.Services.AddDispatch(dispatch);
 
         var contentRoot = builder.Environment.ContentRootPath;
         var persistence = PersistenceOptions.FromConfiguration(config, contentRoot);
@@ -43,6 +48,8 @@ public static class MarketDeliveryHost
         builder.UseOrleans(silo =>
         {
             silo.UseMarketDeliveryPersistence(persistence);
+            // Tests and demos may tick faster than Orleans' one-minute floor for reminders.
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, dispatch.TickPeriod.Ticks)));
             if (persistence.Kind == DatabaseKind.PostgreSql)
             {
                 // ADO.NET clustering: each silo announces its own address; in docker-compose that is the service name.
@@ -73,6 +80,7 @@ public static class MarketDeliveryHost
         app.MapMarketsApi();
         app.MapOrdersApi();
         app.MapStallsApi();
+        app.MapCouriersApi();
         app.MapHub<MarketHub>(MarketHub.Path);
         return app;
     }
@@ -81,6 +89,20 @@ public static class MarketDeliveryHost
     {
         json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+
+    /// <summary>Dispatch settings from the <c>Dispatch</c> configuration section; every key is optional.</summary>
+    public static DispatchRuntimeOptions DispatchOptionsFrom(IConfiguration config)
+    {
+        var defaults = new DispatchRuntimeOptions();
+        var section = config.GetSection("Dispatch");
+        return defaults with
+        {
+            TickPeriod = section.GetValue("TickPeriod", defaults.TickPeriod),
+            ReplanDebounce = section.GetValue("ReplanDebounce", defaults.ReplanDebounce),
+            Waves = new WavePolicy(section.GetValue("WaveLeadTime", defaults.Waves.LeadTime), section.GetValue("ReleaseWhenReady", defaults.Waves.ReleaseWhenReady)),
+            Planning = defaults.Planning with { SolveTimeLimit = section.GetValue("SolveTimeLimit", defaults.Planning.SolveTimeLimit) },
+        };
     }
 
     private static MarketCatalog LoadCatalog(IConfiguration config)

@@ -1,3 +1,4 @@
+using MarketDelivery.Contracts.Couriers;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
 using MarketDelivery.Contracts.Stalls;
@@ -55,6 +56,20 @@ public sealed class MarketHub(MarketCatalog catalog, IGrainFactory grains) : Hub
 
         await Groups.AddToGroupAsync(Context.ConnectionId, PushGroups.Market(marketId));
     }
+
+    /// <summary>A courier's phone: its own view and route as they change; returns the courier now.</summary>
+    public async Task<CourierView> JoinCourier(string courierId)
+    {
+        if (string.IsNullOrWhiteSpace(courierId) || await grains.GetGrain<ICourierGrain>(courierId).GetView() is not { } view)
+        {
+            throw new HubException($"There is no courier '{courierId}'.");
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, PushGroups.Courier(courierId));
+        return view;
+    }
+
+    public Task LeaveCourier(string courierId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PushGroups.Courier(courierId ?? ""));
 
     public Task LeaveMarket(string marketId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PushGroups.Market(marketId ?? ""));
 }

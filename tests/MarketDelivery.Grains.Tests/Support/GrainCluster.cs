@@ -1,6 +1,8 @@
 using MarketDelivery.Contracts.Push;
 using MarketDelivery.Domain;
 using MarketDelivery.Domain.Markets;
+using MarketDelivery.Grains.Dispatch;
+using Orleans.Configuration;
 using MarketDelivery.Persistence;
 using MarketDelivery.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,6 +68,9 @@ public static class GrainCluster
             siloBuilder.Services.AddSingleton<MarketCatalog>(TestSiloServices.Catalog);
             siloBuilder.Services.AddSingleton(services.Clock);
             siloBuilder.Services.AddSingleton<IPushNotifier>(services.Push);
+            siloBuilder.Services.AddDispatch(services.Dispatch);
+            // Reminders tick every second here, so a wave release can be watched without waiting minutes.
+            siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         }
     }
 }

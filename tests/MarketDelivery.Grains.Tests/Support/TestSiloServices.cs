@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using MarketDelivery.Contracts.Push;
+using MarketDelivery.Dispatch;
 using MarketDelivery.Domain;
+using MarketDelivery.Grains.Dispatch;
 using MarketDelivery.Domain.Markets;
 using Microsoft.Extensions.Time.Testing;
 
@@ -97,6 +99,14 @@ public sealed class TestSiloServices
     public MarketClock Clock { get; }
 
     public RecordingPushNotifier Push { get; } = new();
+
+    /// <summary>Dispatch runs fast here: short debounce and solves, a tick every second, a wave released 45 min before its slot.</summary>
+    public DispatchRuntimeOptions Dispatch { get; init; } = new()
+    {
+        TickPeriod = TimeSpan.FromSeconds(1),
+        ReplanDebounce = TimeSpan.FromMilliseconds(100),
+        Planning = new DispatchSettings { SolveTimeLimit = TimeSpan.FromSeconds(0.5) },
+    };
 
     public static TestSiloServices Create()
     {
