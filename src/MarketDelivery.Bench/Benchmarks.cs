@@ -67,6 +67,7 @@ internal static class Benchmarks
         Console.WriteLine($"# {files.Count} instances from {dir}; time limit {options.TimeLimit.TotalSeconds:F2} s; strategy {options.Strategy}; " +
             $"seed {options.Seed}; {options.Threads} search thread(s) per solve; {parallel} instance(s) at a time; gap = distance / best-known - 1");
         Console.WriteLine($"{"instance",-9} {"veh",4} {"distance",10} {"feasible",8} {"wall_s",7} {"gap_dist%",9} {"gap_bks%",9} {"bks_veh",7} {"iters",8} {"first_s",7} {"Mwork",6} stopped_by");
+        RoutingSolver.WarmUp(); // native library load and JIT are not charged to the first instance
         var rows = new Row?[files.Count];
         var total = Stopwatch.StartNew();
         Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, i =>

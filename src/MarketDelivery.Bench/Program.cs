@@ -12,6 +12,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           solomon --data <dir> [--time-limit s] [--instances C101,R201] [--seed n] [--threads n] [--parallel n] [--strategy hybrid|ortools|rr]
                   --threads: parallel searches inside one solve (default 1); --parallel: instances solved at once (default 1)
           lilim   --data <dir> [--time-limit s] [--instances LC101,...] [--seed n] [--strategy ...]
+          make-pdptw --data <solomon dir> --out <dir> [--time-limit s]   (Li & Lim-format instances built from Solomon)
           solve   <problem.json> [--time-limit s] [--seed n] [--travel greatcircle|euclidean] [--geojson out.geojson] [--out plan.json]
         """);
     return 2;
@@ -24,6 +25,7 @@ try
         "solomon" => Benchmarks.RunSolomon(options),
         "lilim" => Benchmarks.RunLiLim(options),
         "solve" => SolveCommand.Run(options),
+        "make-pdptw" => PdptwGenerator.Run(options),
         _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
     };
 }

@@ -46,6 +46,10 @@ public class JsonTests
         Assert.Contains("\"LineString\"", geo);
         Assert.Contains("126.99", geo);
         Assert.Contains("\"vehicleId\": \"v1\"", geo);
+        Assert.Contains("\"Point\"", geo);
+        Assert.Contains("\"jobId\": \"a\"", geo);
+        var features = RoutingJson.RouteLines(problem, plan);
+        Assert.Equal(1 + 3, features.Count); // the line, start, job, end
     }
 
     [Fact]

@@ -87,6 +87,17 @@ public class ReoptimisationTests
     }
 
     [Fact]
+    public void Two_search_threads_are_as_reproducible_as_one_and_no_worse_than_the_first()
+    {
+        var one = SolveValid(RingProblem(), Fast() with { Seed = 5 });
+        var a = SolveValid(RingProblem(), Fast() with { Seed = 5, Threads = 2 });
+        var b = SolveValid(RingProblem(), Fast() with { Seed = 5, Threads = 2 });
+        Assert.Equal(a.Objective.Total, b.Objective.Total);
+        Assert.Equal(a.Routes.Select(Order).Select(o => string.Join(",", o)), b.Routes.Select(Order).Select(o => string.Join(",", o)));
+        Assert.True(a.Objective.Total <= one.Objective.Total + 1e-9);
+    }
+
+    [Fact]
     public void Cancellation_stops_the_search_early_with_a_valid_plan()
     {
         using var cts = new CancellationTokenSource();

@@ -50,8 +50,9 @@ public static class RoutingJson
         JsonSerializer.Deserialize<RoutingPlan>(json, Options) ?? throw new JsonException("The document is empty.");
 
     /// <summary>
-    /// One GeoJSON feature per route: a straight-line LineString through its stops (the road
-    /// geometry is not known to the solver) with the vehicle id, distance and duration as properties.
+    /// GeoJSON for a map: per route a straight-line LineString through its stops (the road geometry
+    /// is not known to the solver) with the vehicle id, distance and duration, and a Point per stop
+    /// with its sequence, type, job id and times.
     /// </summary>
     public static FeatureCollection RouteLines(RoutingProblem problem, RoutingPlan plan)
     {
@@ -74,6 +75,25 @@ public static class RoutingJson
                 { "stops", r.Stops.Count },
             };
             features.Add(new Feature(line, attributes));
+            for (var i = 0; i < r.Stops.Count; i++)
+            {
+                var stop = r.Stops[i];
+                var at = byId[stop.LocationId];
+                var props = new AttributesTable
+                {
+                    { "vehicleId", r.VehicleId },
+                    { "sequence", i },
+                    { "type", JsonNamingPolicy.CamelCase.ConvertName(stop.Type.ToString()) },
+                    { "arrival", stop.Arrival },
+                    { "serviceStart", stop.ServiceStart },
+                    { "latenessSeconds", stop.LatenessSeconds },
+                };
+                if (stop.JobId is not null)
+                {
+                    props.Add("jobId", stop.JobId);
+                }
+                features.Add(new Feature(factory.CreatePoint(new Coordinate(at.Longitude, at.Latitude)), props));
+            }
         }
         return features;
     }
