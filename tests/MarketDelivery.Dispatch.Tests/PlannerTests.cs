@@ -94,6 +94,33 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Locked_on_board_deliveries_keep_the_previous_order_even_when_another_is_shorter()
+    {
+        // A zig-zag the courier was told to drive: north, south, north again. Re-ordering would save kilometres, but
+        // the courier has loaded the bags in this order and the customers have their ETAs.
+        var a = Order("a", 2_000, 0, state: DispatchOrderState.OnBoard, courier: "c1");
+        var b = Order("b", 2_000, 180, state: DispatchOrderState.OnBoard, courier: "c1");
+        var c = Order("c", 2_100, 10, state: DispatchOrderState.OnBoard, courier: "c1");
+        var fresh = Order("fresh", 1_000, 90);
+        PlannedStop Stop(DispatchOrder o, int minutes) =>
+            new(PlannedStopKind.Delivery, o.OrderId, o.Destination, Now.AddMinutes(minutes), Now.AddMinutes(minutes), Now.AddMinutes(minutes + 3), TimeSpan.Zero);
+        var previous = new DispatchPlan(Now - TimeSpan.FromMinutes(1), [new CourierRoute("c1", [Stop(a, 10), Stop(b, 30), Stop(c, 50)], 12_000, Now.AddMinutes(53))],
+            [], TimeSpan.Zero, []);
+        var couriers = new[] { Courier("c1", onBoard: ["c", "b", "a"]), Courier("c2") };
+
+        var plan = _planner.Plan(new DispatchSnapshot(Now, [a, b, c, fresh], couriers, previous), Fast(0.5));
+
+        AssertSound(plan);
+        Assert.Empty(plan.Unassigned);
+        Assert.Equal(["a", "b", "c"], Sequence(plan, "c1").Take(3).Select(s => s.OrderId));
+
+        // Without a previous plan the same goods are delivered in the short order.
+        var free = _planner.Plan(new DispatchSnapshot(Now, [a, b, c, fresh], couriers), Fast(0.5));
+        var freeOrder = Sequence(free, "c1").Where(s => s.OrderId is "a" or "b" or "c").Select(s => s.OrderId).ToList();
+        Assert.NotEqual(["a", "b", "c"], freeOrder);
+    }
+
+    [Fact]
     public void On_board_orders_without_a_previous_plan_stay_with_their_courier_and_count_against_capacity()
     {
         // c1 carries 7 of its 8 bags: the other orders go to c2 even though c1 stands at the market too.
@@ -111,6 +138,26 @@ public class PlannerTests
         // 7 bags on board and 2-bag orders: c1 cannot pick anything up before it has delivered some of its load.
         var firstPickup = c1.Stops.ToList().FindIndex(s => s.Kind == PlannedStopKind.Pickup);
         Assert.True(firstPickup != 0, "the on-board load counts against capacity at the start");
+    }
+
+    [Fact]
+    public void Goods_on_board_are_delivered_even_past_the_shift_end_and_nothing_new_is_added()
+    {
+        // c1's shift ends in five minutes but it carries three orders 2 km out; c2 has the whole morning.
+        var carried = Enumerable.Range(0, 3).Select(i => Order("b" + i, 2_000, 120 * i, state: DispatchOrderState.OnBoard, courier: "c1")).ToList();
+        var fresh = Enumerable.Range(0, 3).Select(i => Order("n" + i, 1_000, 60 + (120 * i))).ToList();
+        var shiftEnd = Now + TimeSpan.FromMinutes(5);
+        var snapshot = new DispatchSnapshot(Now, [.. carried, .. fresh],
+            [Courier("c1", onBoard: carried.Select(o => o.OrderId).ToList(), shiftEnd: shiftEnd), Courier("c2")]);
+
+        var plan = _planner.Plan(snapshot, Fast(0.4));
+
+        AssertSound(plan);
+        Assert.Empty(plan.Unassigned);
+        var c1 = plan.Routes.Single(r => r.CourierId == "c1");
+        Assert.Equal(carried.Select(o => o.OrderId).Order(), c1.Stops.Select(s => s.OrderId).Order());
+        Assert.True(c1.FinishesAt > shiftEnd);
+        Assert.All(fresh, o => Assert.Equal("c2", CourierOf(plan, o.OrderId)));
     }
 
     [Fact]
