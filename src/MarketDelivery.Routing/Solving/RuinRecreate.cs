@@ -589,11 +589,7 @@ internal sealed class RuinRecreate
                 }
                 seenEmptyType[type] = true;
             }
-            if (_slowPath)
-            {
-                SlowCandidates(u, r, ref bestDelta, ref bestRoute, ref bestI, ref bestJ);
-            }
-            else if (ship)
+            if (ship)
             {
                 FastPair(u, r, ref bestDelta, ref bestRoute, ref bestI, ref bestJ);
             }
@@ -622,6 +618,13 @@ internal sealed class RuinRecreate
         Touch(bestRoute);
         _routeCost[bestRoute] = RouteSimulator.Cost(cp, bestRoute, route, out _);
         _work += route.Count;
+        if (double.IsPositiveInfinity(_routeCost[bestRoute]))
+        {
+            // The filters are exact for windows and capacities; anything they miss is undone here.
+            RemoveUnit(u);
+            _routeCost[bestRoute] = RouteSimulator.Cost(cp, bestRoute, route, out _);
+            return false;
+        }
         return true;
     }
 
@@ -691,6 +694,19 @@ internal sealed class RuinRecreate
             if (Blink())
             {
                 continue;
+            }
+            if (_slowPath)
+            {
+                // The arc delta is a lower bound (lateness only grows); the exact delta needs the full schedule.
+                route.Insert(k, s);
+                _work += m + 1;
+                var exact = RouteSimulator.Cost(cp, r, route, out _) - _routeCost[r];
+                route.RemoveAt(k);
+                if (!(exact < bestDelta))
+                {
+                    continue;
+                }
+                dc = exact;
             }
             bestDelta = dc;
             bestRoute = r;
@@ -806,62 +822,25 @@ internal sealed class RuinRecreate
                 {
                     continue;
                 }
+                if (_slowPath)
+                {
+                    route.Insert(i, p);
+                    route.Insert(j + 1, q);
+                    _work += m + 2;
+                    var exact = RouteSimulator.Cost(cp, r, route, out _) - _routeCost[r];
+                    route.RemoveAt(j + 1);
+                    route.RemoveAt(i);
+                    if (!(exact < bestDelta))
+                    {
+                        continue;
+                    }
+                    dc = exact;
+                }
                 bestDelta = dc;
                 bestRoute = r;
                 bestI = i;
                 bestJ = j;
             }
-        }
-    }
-
-    /// <summary>Exact evaluation by full simulation, for soft windows and ride-time limits.</summary>
-    private void SlowCandidates(int u, int r, ref double bestDelta, ref int bestRoute, ref int bestI, ref int bestJ)
-    {
-        var cp = _cp;
-        var route = _routes[r];
-        var m = route.Count;
-        var s = cp.UnitFirstStep[u];
-        var baseCost = _routeCost[r];
-        for (var d = 0; d < cp.Dims; d++)
-        {
-            if (cp.UnitAmount[(u * cp.Dims) + d] > cp.VehicleCapacity[(r * cp.Dims) + d])
-            {
-                return;
-            }
-        }
-        for (var i = cp.LockedCount[r]; i <= m; i++)
-        {
-            route.Insert(i, s);
-            if (!cp.UnitIsShipment[u])
-            {
-                _work += m + 1;
-                var cost = RouteSimulator.Cost(cp, r, route, out _);
-                if (cost - baseCost < bestDelta && !Blink())
-                {
-                    bestDelta = cost - baseCost;
-                    bestRoute = r;
-                    bestI = i;
-                    bestJ = i;
-                }
-            }
-            else
-            {
-                for (var j = i; j <= m; j++)
-                {
-                    route.Insert(j + 1, s + 1);
-                    _work += m + 2;
-                    var cost = RouteSimulator.Cost(cp, r, route, out _);
-                    route.RemoveAt(j + 1);
-                    if (cost - baseCost < bestDelta && !Blink())
-                    {
-                        bestDelta = cost - baseCost;
-                        bestRoute = r;
-                        bestI = i;
-                        bestJ = j;
-                    }
-                }
-            }
-            route.RemoveAt(i);
         }
     }
 }
