@@ -16,6 +16,10 @@ public sealed class BaselinePolicy : DispatchPolicy
         {
             run.Schedule(slot.Start - run.Options.BaselineHorizon, run.WakeIdle);
         }
+        foreach (var start in run.Couriers.Select(c => c.Spec.ShiftStart).Distinct())
+        {
+            run.Schedule(start, run.WakeIdle);
+        }
     }
 
     public override void OrderReady(MarketRun run, OrderState order)
@@ -37,6 +41,10 @@ public sealed class BaselinePolicy : DispatchPolicy
             return;
         }
 
+        if (run.Now < courier.Spec.ShiftStart || run.Now >= courier.Spec.ShiftEnd)
+        {
+            return;
+        }
         var horizon = run.Now + run.Options.BaselineHorizon;
         var candidates = run.Orders
             .Where(o => o.Status == OrderStatus.Ready && !o.Flag && o.Spec.WindowStart <= horizon)

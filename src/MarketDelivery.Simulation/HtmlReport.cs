@@ -90,7 +90,7 @@ public static class HtmlReport
 
             var util = runs.Select(r => new Series($"utilisation ({r.Policy})", Colour(r), Utilisation(r, start, buckets))).ToList();
             sb.AppendLine("<h2>Courier utilisation</h2>");
-            sb.AppendLine(Chart("Share of couriers busy (riding, waiting at a stop, serving), per 30 minutes, %", labels, util, "%"));
+            sb.AppendLine(Chart("Busy share of on-shift courier time (riding, waiting at a stop, serving), per 30 minutes, %", labels, util, "%"));
         }
 
         var mapRun = dispatcher ?? baseline;
@@ -148,8 +148,14 @@ public static class HtmlReport
     private static double[] Utilisation(RunResult r, DateTimeOffset start, int buckets)
     {
         var busy = new double[buckets];
+        var onShift = new double[buckets];
         foreach (var c in r.Couriers)
         {
+            for (var i = 0; i < buckets; i++)
+            {
+                var s = start + (i * Bucket);
+                onShift[i] += Math.Max(0, (Min(s + Bucket, c.ShiftEnd) - Max(s, c.ShiftStart)).TotalSeconds);
+            }
             foreach (var b in c.Busy)
             {
                 for (var i = 0; i < buckets; i++)
@@ -164,8 +170,7 @@ public static class HtmlReport
                 }
             }
         }
-        var capacity = Math.Max(1, r.Couriers.Count) * Bucket.TotalSeconds;
-        return busy.Select(b => 100.0 * b / capacity).ToArray();
+        return busy.Select((b, i) => onShift[i] <= 0 ? 0 : Math.Min(100, 100.0 * b / onShift[i])).ToArray();
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -104,6 +104,8 @@ public abstract class DispatchPolicy
     /// <summary>The courier reached <paramref name="stop"/> (before any waiting or service).</summary>
     public virtual void CourierArrived(MarketRun run, CourierState courier, SimStop stop) { }
     public virtual IReadOnlyList<ReplanRecord> Replans => [];
+    /// <summary>The courier is at a pickup whose order is not ready: wait (true) or drop the stop and ride on (false).</summary>
+    public virtual bool WaitForPickup(MarketRun run, CourierState courier, OrderState order) => true;
 }
 
 /// <summary>
@@ -327,6 +329,12 @@ public sealed class MarketRun
             return;
         }
         var order = OrdersById[stop.OrderId];
+        if (stop.Kind == SimStopKind.Pickup && order.Status != OrderStatus.Ready && !Policy.WaitForPickup(this, c, order))
+        {
+            c.Pending.RemoveAt(0);
+            Advance(c);
+            return;
+        }
         DateTimeOffset? waitUntil = stop.Kind == SimStopKind.Pickup
             ? (order.Status == OrderStatus.Ready ? null : order.Spec.ReadyAt)
             : (Now < order.Spec.WindowStart ? order.Spec.WindowStart : null);

@@ -76,6 +76,25 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         }
     }
 
+    /// <summary>
+    /// A courier already carrying orders does not hold them for a merchant who is late (or not due for a few
+    /// minutes): it rides on, and the order goes back to the planner.
+    /// </summary>
+    public override bool WaitForPickup(MarketRun run, CourierState courier, OrderState order)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(courier);
+        ArgumentNullException.ThrowIfNull(order);
+        if (courier.OnBoard.Count == 0 || order.Spec.ExpectedReadyAt - run.Now > TimeSpan.Zero && order.Spec.ExpectedReadyAt - run.Now <= MaxHold)
+        {
+            return true;
+        }
+        Request(run, "merchant-late", wave: false);
+        return false;
+    }
+
+    private static readonly TimeSpan MaxHold = TimeSpan.FromMinutes(3);
+
     private void Request(MarketRun run, string trigger, bool wave)
     {
         _triggers.Add(trigger);
@@ -106,7 +125,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         }
         var now = run.Now;
         var orders = active.Select(o => ToDispatch(run, o)).ToList();
-        var couriers = run.Couriers.Select(c => new DispatchCourier(
+        var couriers = run.Couriers.Where(c => c.OnBoard.Count > 0 || c.Spec.ShiftEnd > now).Select(c => new DispatchCourier(
             c.Spec.CourierId,
             c.Spec.Mode,
             c.Spec.CapacityGrams,
@@ -123,6 +142,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             PickupService = MarketRun.PickupService,
             DeliveryService = MarketRun.DeliveryService,
             LatenessCostPerMinute = run.Options.LatenessCostPerMinute,
+            UsedCourierCost = run.Options.UsedCourierCost,
         };
         var snapshot = new DispatchSnapshot(now, orders, couriers, Prune(_previous, active));
         var sw = Stopwatch.StartNew();
@@ -130,7 +150,9 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         var plan = wave || snapshot.Previous is null ? planner.Plan(snapshot, settings) : planner.PlanIncremental(snapshot, settings);
         sw.Stop();
         _previous = plan;
-        _replans.Add(new ReplanRecord(run.Market.Id, now, trigger, sw.Elapsed.TotalMilliseconds, orders.Count, couriers.Count, plan.Unassigned.Count, plan.IsFeasible));
+        _replans.Add(new ReplanRecord(run.Market.Id, now, trigger, sw.Elapsed.TotalMilliseconds, orders.Count, couriers.Count, plan.Unassigned.Count, plan.IsFeasible,
+            plan.Routes.Sum(r => r.Stops.Count(s => s.Kind == PlannedStopKind.Delivery && s.Lateness > TimeSpan.Zero)),
+            plan.Routes.Count(r => r.Stops.Count > 0)));
 
         foreach (var u in plan.Unassigned)
         {
@@ -211,7 +233,8 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             run.HandOver,
             s.Destination,
             s.WindowStart,
-            s.WindowEnd,
+            // Plan against a window end pulled in by a buffer, so travel-time noise does not push deliveries late.
+            s.WindowEnd - run.Options.PlanningBuffer > s.WindowStart ? s.WindowEnd - run.Options.PlanningBuffer : s.WindowEnd,
             readyAt,
             s.WeightGrams,
             s.Bags,

@@ -69,6 +69,7 @@ if (dispatcher is not null)
         .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count()} (p95 {Kpis.Percentile(g.Select(r => r.SolveMs).ToList(), 0.95):0} ms)"))));
 }
 
+SimDebug.LateOrders(dispatcher);
 var output = options.OutputPath ?? HtmlReport.DefaultPath();
 HtmlReport.Write(output, world, options, dispatcher, baseline);
 Console.WriteLine($"Report: {Path.GetFullPath(output)}");
@@ -94,4 +95,16 @@ internal static class Usage
           dotnet run -c Release --project src/MarketDelivery.Simulation -- wave-bench [--orders 200] [--couriers 20]
             [--inserts 30] [--time-limit-ms 1500] [--insert-limit-ms 120] [--market mangwon] [--seed 1]
         """;
+}
+internal static class SimDebug
+{
+    public static void LateOrders(RunResult? r)
+    {
+        if (r is null || Environment.GetEnvironmentVariable("MD_SIM_DEBUG") is null) { return; }
+        foreach (var p in r.Replans) { Console.WriteLine(FormattableString.Invariant($"PLAN {p.MarketId} {p.At:HH:mm} {p.Trigger} orders={p.Orders} used={p.CouriersUsed}/{p.Couriers} late={p.PlannedLate} unassigned={p.Unassigned} {p.SolveMs:0}ms")); }
+        foreach (var o in r.Orders.Where(o => !o.OnTime))
+        {
+            Console.WriteLine(FormattableString.Invariant($"LATE {o.OrderId} placed {o.PlacedAt:HH:mm} ready {o.ReadyAt:HH:mm} win {o.WindowStart:HH:mm}-{o.WindowEnd:HH:mm} picked {o.PickedUpAt:HH:mm} deliv {o.DeliveredAt:HH:mm} by {o.CourierId} unassigned={o.EverUnassigned}"));
+        }
+    }
 }

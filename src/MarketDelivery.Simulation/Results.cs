@@ -60,7 +60,9 @@ public sealed record ReplanRecord(
     int Orders,
     int Couriers,
     int Unassigned,
-    bool Feasible);
+    bool Feasible,
+    int PlannedLate = 0,
+    int CouriersUsed = 0);
 
 public sealed record RunResult(
     string Policy,

@@ -52,7 +52,11 @@ public sealed record SimulationOptions
     public TimeSpan CourierDelayThreshold { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>A merchant this much past the expected ready time triggers a re-plan.</summary>
     public TimeSpan MerchantLateThreshold { get; init; } = TimeSpan.FromMinutes(5);
-    public double LatenessCostPerMinute { get; init; } = 2_000;
+    public double LatenessCostPerMinute { get; init; } = 5_000;
+    /// <summary>Dispatcher: cost of using a courier at all, metres (couriers are paid for the shift, so low).</summary>
+    public double UsedCourierCost { get; init; }
+    /// <summary>Dispatcher: windows are planned to end this much earlier than booked (slack for travel-time noise).</summary>
+    public TimeSpan PlanningBuffer { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Baseline: a courier at the market takes ready orders whose window opens within this horizon.</summary>
     public TimeSpan BaselineHorizon { get; init; } = TimeSpan.FromMinutes(45);
@@ -97,6 +101,8 @@ public sealed record SimulationOptions
                     "--release-when-ready" => o with { ReleaseWhenReady = Int() },
                     "--debounce-min" => o with { ReplanDebounce = TimeSpan.FromMinutes(Dbl()) },
                     "--lateness-cost" => o with { LatenessCostPerMinute = Dbl() },
+                    "--used-courier-cost" => o with { UsedCourierCost = Dbl() },
+                    "--buffer-min" => o with { PlanningBuffer = TimeSpan.FromMinutes(Dbl()) },
                     "--noise-sigma" => o with { TravelNoiseSigma = Dbl() },
                     "--shortage-prob" => o with { ShortageProbability = Dbl() },
                     "--curve" => o with { DailyCurve = Value().Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToList() },

@@ -71,8 +71,9 @@ public static class WorldGenerator
         for (var m = 0; m < markets.Count; m++)
         {
             var market = markets[m];
-            orders.AddRange(GenerateOrders(market, options));
-            couriers.AddRange(GenerateFleet(market, options));
+            var marketOrders = GenerateOrders(market, options);
+            orders.AddRange(marketOrders);
+            couriers.AddRange(GenerateFleet(market, marketOrders, options));
         }
         orders.Sort((a, b) => a.PlacedAt != b.PlacedAt ? a.PlacedAt.CompareTo(b.PlacedAt) : string.CompareOrdinal(a.OrderId, b.OrderId));
         return new World(options.Seed, options.Date, markets, orders, couriers);
@@ -225,15 +226,15 @@ public static class WorldGenerator
         return picks;
     }
 
-    private static List<SimCourierSpec> GenerateFleet(Market market, SimulationOptions options)
+    private static List<SimCourierSpec> GenerateFleet(Market market, IReadOnlyList<SimOrder> orders, SimulationOptions options)
     {
-        var slots = market.Slots.Select(t => market.SlotOn(options.Date, t)).ToList();
+        var slots = market.Slots.Select(t => market.SlotOn(options.Date, t)).OrderBy(s => s.Start).ToList();
         var shiftStart = slots.Min(s => s.Start) - options.PickLead;
         var shiftEnd = slots.Max(s => s.End) + TimeSpan.FromMinutes(90);
         var seeds = Stream(options.Seed, market.Id, "courier-noise");
-        var fleet = new List<SimCourierSpec>();
-        var size = options.FleetSize(market.Slots.Count);
+        var size = options.FleetSize(slots.Count);
         var scooters = options.ScootersPerMarket ?? (int)Math.Ceiling(size * 0.6);
+        var fleet = new List<SimCourierSpec>();
         for (var i = 0; i < size; i++)
         {
             var scooter = i < scooters;
@@ -246,6 +247,27 @@ public static class WorldGenerator
                 shiftStart,
                 shiftEnd,
                 seeds.Next()));
+        }
+        if (options.CouriersPerMarket is null)
+        {
+            // Part-time scooter couriers for slots busier than the full-day fleet is staffed for.
+            foreach (var slot in slots)
+            {
+                var booked = orders.Count(o => o.SlotId == slot.SlotId);
+                var extra = (int)Math.Ceiling(booked / options.OrdersPerCourierPerSlot) - size;
+                for (var e = 0; e < extra; e++)
+                {
+                    fleet.Add(new SimCourierSpec(
+                        FormattableString.Invariant($"{market.Id}-p{slot.TemplateId}-{e + 1}"),
+                        market.Id,
+                        TravelMode.Scooter,
+                        20_000,
+                        6,
+                        slot.Start - TimeSpan.FromMinutes(60),
+                        slot.End + TimeSpan.FromMinutes(30),
+                        seeds.Next()));
+                }
+            }
         }
         return fleet;
     }
