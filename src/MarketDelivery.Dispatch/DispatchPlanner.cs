@@ -37,6 +37,9 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
     /// <summary>Share of the time limit the hard-window search gets; the soft-window pass has the rest.</summary>
     private const double HardWindowShare = 0.8;
 
+    /// <summary>The least time a search is given, however late it starts.</summary>
+    private static readonly TimeSpan MinimumSearch = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Plans a snapshot within <see cref="DispatchSettings.SolveTimeLimit"/> (plus model building and validation).</summary>
     public DispatchPlan Plan(DispatchSnapshot snapshot, DispatchSettings settings, CancellationToken cancellationToken = default) =>
         Solve(snapshot, settings, settings.SolveTimeLimit, insertOnly: false, cancellationToken).Plan;
@@ -84,6 +87,16 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             Threads = Math.Max(1, settings.Threads),
         };
 
+        // The time limit covers the whole call: what model building and the baseline used is taken off the search,
+        // and a little is kept back for validation and mapping.
+        var total = options.TimeLimit;
+        var reserve = TimeSpan.FromMilliseconds(Math.Min(40, total.TotalMilliseconds * 0.03));
+        TimeSpan Remaining()
+        {
+            var left = total - clock.Elapsed - reserve;
+            return left > MinimumSearch ? left : MinimumSearch;
+        }
+
         RoutingPlan result;
         double? baselineCost = null;
         var kept = false;
@@ -96,7 +109,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             result = baseline;
             if (!insertOnly)
             {
-                var improved = Improve(solver, problem, options, travel, cancellationToken);
+                var improved = Improve(solver, problem, options, Remaining(), travel, cancellationToken);
                 if (improved.Objective.Total < baseline.Objective.Total - Math.Max(0, settings.RerouteMinSaving))
                 {
                     kept = false;
@@ -106,7 +119,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         }
         else
         {
-            result = Improve(solver, problem, options, travel, cancellationToken);
+            result = Improve(solver, problem, options, Remaining(), travel, cancellationToken);
         }
 
         var violations = new PlanValidator(travel).Validate(problem, result).Violations;
@@ -120,18 +133,24 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
     /// The search: ruin-and-recreate on the hard-window problem (the library's fast path), then the real soft-window
     /// problem warm-started from it, which places late what did not fit and is never worse than that start.
     /// </summary>
-    private static RoutingPlan Improve(RoutingSolver solver, RoutingProblem problem, SolveOptions options, ITravelMatrixSource travel,
-        CancellationToken ct)
+    private static RoutingPlan Improve(RoutingSolver solver, RoutingProblem problem, SolveOptions options, TimeSpan limit,
+        ITravelMatrixSource travel, CancellationToken ct)
     {
+        var started = Stopwatch.StartNew();
+        options = options with { TimeLimit = limit };
+        TimeSpan Rest()
+        {
+            var left = limit - started.Elapsed;
+            return left > MinimumSearch ? left : MinimumSearch;
+        }
         var hasSoft = problem.Jobs.Any(j => j.Delivery.Policy == WindowPolicy.Soft)
             || problem.Shipments.Any(s => s.Delivery.Policy == WindowPolicy.Soft || s.Pickup.Policy == WindowPolicy.Soft);
         if (!hasSoft)
         {
             return solver.Solve(problem, options, ct);
         }
-        var limit = options.TimeLimit;
         var hard = HardWindows.Of(problem, travel, ct);
-        var first = solver.Solve(hard, options with { TimeLimit = limit * HardWindowShare, Strategy = SolverStrategy.RuinRecreateOnly }, ct);
+        var first = solver.Solve(hard, options with { TimeLimit = Rest() * HardWindowShare, Strategy = SolverStrategy.RuinRecreateOnly }, ct);
 
         var lockedOf = (problem.InitialRoutes ?? []).ToDictionary(r => r.VehicleId, StringComparer.Ordinal);
         var warm = new List<InitialRoute>();
@@ -150,7 +169,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
                 if (!steps.Take(was.LockedCount).SequenceEqual(was.Steps.Take(was.LockedCount)))
                 {
                     // The locks did not survive the first phase (should not happen): start the second from the input.
-                    return solver.Solve(problem, options with { TimeLimit = limit * (1 - HardWindowShare) }, ct);
+                    return solver.Solve(problem, options with { TimeLimit = Rest() }, ct);
                 }
                 locked = was.LockedCount;
             }
@@ -160,11 +179,11 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         {
             if (r.LockedCount > 0 && !warm.Any(w => w.VehicleId == r.VehicleId))
             {
-                return solver.Solve(problem, options with { TimeLimit = limit * (1 - HardWindowShare) }, ct);
+                return solver.Solve(problem, options with { TimeLimit = Rest() }, ct);
             }
         }
         var second = problem with { InitialRoutes = warm.Count > 0 ? warm : null };
-        return solver.Solve(second, options with { TimeLimit = limit * (1 - HardWindowShare) }, ct);
+        return solver.Solve(second, options with { TimeLimit = Rest() }, ct);
     }
 
     private static List<CourierRoute> MapRoutes(BuiltProblem built, RoutingProblem problem, RoutingPlan result)
