@@ -68,6 +68,8 @@ public sealed class DispatcherGrain(
 
     private DispatchPlan? _plan;
     private IGrainTimer? _replanTimer;
+    /// <summary>True when a pending change needs a full re-plan, not just inserting new orders into the plan in force.</summary>
+    private bool _fullReplanPending;
 
     private DispatcherState S => state.State;
 
@@ -121,8 +123,13 @@ public sealed class DispatcherGrain(
         var wave = S.Waves[order.SlotId];
         if (wave.ReleasedAt is not null)
         {
-            // A change to a released wave: new order, bags ready, a short pick, a pick-up.
-            if (held is null || held.Summary.Status != order.Status || held.Summary.WeightGrams != order.WeightGrams)
+            // A change to a released wave: a new order is inserted into the live plan; bags ready, a short pick or a
+            // pick-up re-plan it as a whole.
+            if (held is null)
+            {
+                ScheduleReplan(insertOnly: true);
+            }
+            else if (held.Summary.Status != order.Status || held.Summary.WeightGrams != order.WeightGrams)
             {
                 ScheduleReplan();
             }
@@ -235,17 +242,20 @@ public sealed class DispatcherGrain(
     }
 
     /// <summary>Debounces re-plans: every change within the window is planned by one solve.</summary>
-    private void ScheduleReplan()
+    private void ScheduleReplan(bool insertOnly = false)
     {
+        _fullReplanPending |= !insertOnly;
         _replanTimer ??= this.RegisterGrainTimer(async _ =>
         {
             _replanTimer?.Dispose();
             _replanTimer = null;
-            await Replan("change");
+            var full = _fullReplanPending || _plan is null;
+            _fullReplanPending = false;
+            await Replan(full ? "change" : "insert", insertOnly: !full);
         }, new GrainTimerCreationOptions { DueTime = options.ReplanDebounce, Period = Timeout.InfiniteTimeSpan });
     }
 
-    private async Task Replan(string why)
+    private async Task Replan(string why, bool insertOnly = false)
     {
         var market = catalog.FindMarket(MarketId);
         if (market is null)
@@ -262,7 +272,9 @@ public sealed class DispatcherGrain(
 
         var stopwatch = Stopwatch.StartNew();
         // The solve is CPU-bound for up to the time limit: run it on the thread pool, not on the grain's scheduler.
-        var plan = await Task.Run(() => planner.Plan(snapshot, options.Planning));
+        var plan = await Task.Run(() => insertOnly
+            ? planner.PlanIncremental(snapshot, options.Planning)
+            : planner.Plan(snapshot, options.Planning));
         stopwatch.Stop();
         _plan = plan;
 
