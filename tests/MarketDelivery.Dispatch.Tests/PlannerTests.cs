@@ -275,6 +275,38 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Times_before_the_service_day_are_planned_on_an_earlier_epoch()
+    {
+        // Just after midnight, an order whose window opened yesterday evening and one already 20 minutes late.
+        var now = new DateTimeOffset(2026, 5, 13, 0, 5, 0, Kst);
+        var evening = Order("evening", 1_500, 45, ready: now - TimeSpan.FromHours(1),
+            windowStart: now - TimeSpan.FromHours(1), windowEnd: now + TimeSpan.FromMinutes(40));
+        var overdue = Order("overdue", 1_000, 200, ready: now - TimeSpan.FromHours(2),
+            windowStart: now - TimeSpan.FromHours(2), windowEnd: now - TimeSpan.FromMinutes(20));
+        var courier = Courier("c1") with { ShiftStart = now - TimeSpan.FromHours(3), ShiftEnd = now + TimeSpan.FromHours(2) };
+
+        var solution = _planner.Solve(new DispatchSnapshot(now, [evening, overdue], [courier]), Fast(0.3));
+
+        AssertSound(solution.Plan);
+        Assert.Empty(solution.Plan.Unassigned);
+        Assert.True(solution.Epoch <= now - TimeSpan.FromHours(2));
+        Assert.InRange(solution.Plan.EtaOf("evening")!.Value.Eta, now, evening.WindowEnd);
+        var late = solution.Plan.Routes.SelectMany(r => r.Stops).Single(s => s.OrderId == "overdue" && s.Kind == PlannedStopKind.Delivery);
+        Assert.True(late.ServiceStart > now);
+        Assert.True(Math.Abs((late.ServiceStart - overdue.WindowEnd - late.Lateness).TotalMilliseconds) < 10);
+    }
+
+    [Fact]
+    public void The_incremental_path_without_a_previous_plan_plans_everything()
+    {
+        var orders = Wave(8, seed: 12);
+        var plan = _planner.PlanIncremental(new DispatchSnapshot(Now, orders, [Courier("c1"), Courier("c2")]), new DispatchSettings());
+        AssertSound(plan);
+        Assert.Empty(plan.Unassigned);
+        Assert.All(orders, o => Assert.NotNull(plan.EtaOf(o.OrderId)));
+    }
+
+    [Fact]
     public void Without_couriers_every_order_is_unassigned()
     {
         var plan = _planner.Plan(new DispatchSnapshot(Now, Wave(3), []), Fast(0.3));
