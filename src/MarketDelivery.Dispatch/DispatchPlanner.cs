@@ -90,7 +90,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         // The time limit covers the whole call: what model building and the baseline used is taken off the search,
         // and a little is kept back for validation and mapping.
         var total = options.TimeLimit;
-        var reserve = TimeSpan.FromMilliseconds(Math.Min(40, total.TotalMilliseconds * 0.03));
+        var reserve = TimeSpan.FromMilliseconds(Math.Min(80, total.TotalMilliseconds * 0.04));
         TimeSpan Remaining()
         {
             var left = total - clock.Elapsed - reserve;
