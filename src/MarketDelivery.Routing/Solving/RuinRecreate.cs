@@ -41,6 +41,9 @@ internal sealed class RuinRecreate
 
     private long _work;
 
+    /// <summary>Work units charged per iteration for its fixed costs (copying, sorting, bookkeeping).</summary>
+    private const int IterationOverhead = 1000;
+
     public RuinRecreate(CompiledProblem cp, RuinRecreateSettings settings, int seed)
     {
         _cp = cp;
@@ -182,6 +185,7 @@ internal sealed class RuinRecreate
                 }
             }
             it++;
+            _work += IterationOverhead;
             var fraction = Math.Min(1.0, (double)_work / workBudget);
             var temperature = t0 * Math.Pow(tf / t0, fraction);
 
@@ -424,7 +428,7 @@ internal sealed class RuinRecreate
         if (changed)
         {
             _routeCost[r] = RouteSimulator.Cost(_cp, r, _routes[r], out _);
-            _work += _routes[r].Count;
+            _work += 3 * _routes[r].Count;
         }
     }
 
@@ -561,7 +565,7 @@ internal sealed class RuinRecreate
             }
         }
         c.Valid = true;
-        _work += m;
+        _work += (4 * m) + 8;
         return c;
     }
 
@@ -574,6 +578,7 @@ internal sealed class RuinRecreate
         var bestJ = -1;
         Span<bool> seenEmptyType = cp.VehicleCount <= 512 ? stackalloc bool[cp.VehicleCount] : new bool[cp.VehicleCount];
         var ship = cp.UnitIsShipment[u];
+        _work += _v;
         for (var r = 0; r < _v; r++)
         {
             if (!cp.UnitAllowed[(u * _v) + r])
@@ -617,7 +622,7 @@ internal sealed class RuinRecreate
         _stepRoute[s] = bestRoute;
         Touch(bestRoute);
         _routeCost[bestRoute] = RouteSimulator.Cost(cp, bestRoute, route, out _);
-        _work += route.Count;
+        _work += 3 * route.Count;
         if (double.IsPositiveInfinity(_routeCost[bestRoute]))
         {
             // The filters are exact for windows and capacities; anything they miss is undone here.
@@ -699,7 +704,7 @@ internal sealed class RuinRecreate
             {
                 // The arc delta is a lower bound (lateness only grows); the exact delta needs the full schedule.
                 route.Insert(k, s);
-                _work += m + 1;
+                _work += 6 * (m + 1);
                 var exact = RouteSimulator.Cost(cp, r, route, out _) - _routeCost[r];
                 route.RemoveAt(k);
                 if (!(exact < bestDelta))
@@ -826,7 +831,7 @@ internal sealed class RuinRecreate
                 {
                     route.Insert(i, p);
                     route.Insert(j + 1, q);
-                    _work += m + 2;
+                    _work += 6 * (m + 2);
                     var exact = RouteSimulator.Cost(cp, r, route, out _) - _routeCost[r];
                     route.RemoveAt(j + 1);
                     route.RemoveAt(i);
