@@ -1,12 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using MarketDelivery.Contracts.Push;
-using MarketDelivery.Server.Hosting;
 using MarketDelivery.Server.Hubs;
 using MarketDelivery.Server.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MarketDelivery.Server.Tests.Api;
 
@@ -16,7 +13,6 @@ namespace MarketDelivery.Server.Tests.Api;
 /// </summary>
 public sealed class CourierFlowTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private HttpClient Http => fixture.Http;
 
     [Fact]
@@ -30,12 +26,12 @@ public sealed class CourierFlowTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.False((bool)courier!["onShift"]!);
 
         await using var phone = await Connect();
-        var courierEvents = Listen(phone, PushEvents.Courier);
+        var courierEvents = phone.Listen(PushEvents.Courier);
         await phone.InvokeAsync<JsonObject>(nameof(MarketHub.JoinCourier), "rider-1");
 
         var end = MarketServer.DefaultNow.AddHours(8);
         Assert.Equal(HttpStatusCode.OK, (await Http.PostJson("/api/couriers/rider-1/shift/start", new { plannedEnd = end })).Status);
-        await NextMatching(courierEvents, c => (bool)c["onShift"]!);
+        await courierEvents.NextMatching(c => (bool)c["onShift"]!);
 
         var slot = await Baskets.OpenSlot(Http);
         var (_, placed, _) = await Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "courier-customer"));
@@ -46,7 +42,7 @@ public sealed class CourierFlowTests(ServerFixture fixture) : IClassFixture<Serv
             new { lines = new object[] { new { sku = "sagwa-busa", pickedQuantity = 1 } } });
 
         await using var customer = await Connect();
-        var orderEvents = Listen(customer, PushEvents.Order);
+        var orderEvents = customer.Listen(PushEvents.Order);
         await customer.InvokeAsync<JsonObject>(nameof(MarketHub.FollowOrder), orderId);
 
         // 45 minutes before the slot the wave is due; staff plan it.
@@ -58,9 +54,9 @@ public sealed class CourierFlowTests(ServerFixture fixture) : IClassFixture<Serv
         var route = board["routes"]!.AsArray().Single(r => (string)r!["courierId"]! == "rider-1")!;
         Assert.Equal(["pickup", "delivery"], route["stops"]!.AsArray().Select(s => (string)s!["kind"]!));
 
-        var routed = await NextMatching(courierEvents, c => c["route"] is JsonObject r && r["stops"]!.AsArray().Count == 2);
+        var routed = await courierEvents.NextMatching(c => c["route"] is JsonObject r && r["stops"]!.AsArray().Count == 2);
         Assert.Equal(orderId, (string)routed["route"]!["stops"]![1]!["orderId"]!);
-        var planned = await NextMatching(orderEvents, o => (string?)o["delivery"]?["courierId"] == "rider-1");
+        var planned = await orderEvents.NextMatching(o => (string?)o["delivery"]?["courierId"] == "rider-1");
         Assert.NotNull(planned["delivery"]!["eta"]);
 
         var geo = await Http.GetAsync("/api/couriers/rider-1/route.geojson");
@@ -72,11 +68,11 @@ public sealed class CourierFlowTests(ServerFixture fixture) : IClassFixture<Serv
         // Pick-up before arriving is refused; then arrive, pick up, deliver with the code the customer holds.
         Assert.Equal(HttpStatusCode.Conflict, (await Http.PostJson("/api/couriers/rider-1/pickup", new { orderIds = new[] { orderId } })).Status);
         Assert.Equal(HttpStatusCode.OK, (await Http.PostJson("/api/couriers/rider-1/arrived", new { marketId = "amsa" })).Status);
-        await NextMatching(courierEvents, c => (string?)c["atMarketId"] == "amsa");
+        await courierEvents.NextMatching(c => (string?)c["atMarketId"] == "amsa");
         var (pickStatus, afterPick, _) = await Http.PostJson("/api/couriers/rider-1/pickup", new { orderIds = new[] { orderId } });
         Assert.Equal(HttpStatusCode.OK, pickStatus);
         Assert.Equal([orderId], afterPick!["onBoardOrderIds"]!.AsArray().Select(o => (string)o!));
-        Assert.Equal("outForDelivery", (string)(await NextMatching(orderEvents, o => (string)o["status"]! == "outForDelivery"))["status"]!);
+        Assert.Equal("outForDelivery", (string)(await orderEvents.NextMatching(o => (string)o["status"]! == "outForDelivery"))["status"]!);
 
         Assert.Equal(HttpStatusCode.OK, (await Http.PostJson("/api/couriers/rider-1/position", new { lat = 37.5530, lon = 127.1300 })).Status);
         Assert.Equal(HttpStatusCode.Conflict, (await Http.PostJson("/api/couriers/rider-1/shift/end", null)).Status);
@@ -88,12 +84,12 @@ public sealed class CourierFlowTests(ServerFixture fixture) : IClassFixture<Serv
         var (delivered, afterDelivery, _) = await Http.PostJson("/api/couriers/rider-1/delivered", new { orderId, deliveryCode = code });
         Assert.Equal(HttpStatusCode.OK, delivered);
         Assert.Empty(afterDelivery!["onBoardOrderIds"]!.AsArray());
-        var done = await NextMatching(orderEvents, o => (string)o["status"]! == "delivered");
+        var done = await orderEvents.NextMatching(o => (string)o["status"]! == "delivered");
         Assert.Equal("code", (string)done["delivery"]!["proof"]!);
 
         Assert.Equal(HttpStatusCode.Conflict, (await Http.PostJson("/api/couriers/rider-1/failed", new { orderId, reason = "late" })).Status);
         Assert.Equal(HttpStatusCode.OK, (await Http.PostJson("/api/couriers/rider-1/shift/end", null)).Status);
-        await NextMatching(courierEvents, c => !(bool)c["onShift"]!);
+        await courierEvents.NextMatching(c => !(bool)c["onShift"]!);
     }
 
     [Fact]
@@ -131,33 +127,5 @@ public sealed class CourierFlowTests(ServerFixture fixture) : IClassFixture<Serv
         await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => phone.InvokeAsync<JsonObject>(nameof(MarketHub.JoinCourier), "nobody"));
     }
 
-    private async Task<HubConnection> Connect()
-    {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(fixture.Server.BaseAddress, MarketHub.Path))
-            .AddJsonProtocol(o => MarketDeliveryHost.ConfigureJson(o.PayloadSerializerOptions))
-            .Build();
-        await connection.StartAsync();
-        return connection;
-    }
-
-    private static ChannelReader<JsonObject> Listen(HubConnection connection, string eventName)
-    {
-        var channel = Channel.CreateUnbounded<JsonObject>();
-        connection.On<JsonObject>(eventName, payload => channel.Writer.TryWrite(payload));
-        return channel.Reader;
-    }
-
-    private static async Task<JsonObject> NextMatching(ChannelReader<JsonObject> reader, Func<JsonObject, bool> match)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            var next = await reader.ReadAsync(timeout.Token);
-            if (match(next))
-            {
-                return next;
-            }
-        }
-    }
+    private Task<HubConnection> Connect() => HubClient.Connect(fixture.Server);
 }

@@ -1,26 +1,21 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using MarketDelivery.Contracts.Push;
-using MarketDelivery.Server.Hosting;
 using MarketDelivery.Server.Hubs;
 using MarketDelivery.Server.Tests.Support;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MarketDelivery.Server.Tests.Hubs;
 
 /// <summary>A real SignalR client on the real port: tablets get tickets, customers get status changes.</summary>
 public sealed class MarketHubTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task A_stall_tablet_receives_the_pick_ticket_the_moment_an_order_is_placed()
     {
         await using var tablet = await Connect();
-        var tickets = Listen(tablet, PushEvents.PickTicket);
+        var tickets = tablet.Listen(PushEvents.PickTicket);
         var open = await tablet.InvokeAsync<JsonArray>(nameof(MarketHub.JoinStall), "amsa-gwail");
         Assert.NotNull(open);
 
@@ -29,7 +24,7 @@ public sealed class MarketHubTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal(HttpStatusCode.Created, status);
         var expected = (string)placed!["tickets"]![1]!["ticketId"]!;
 
-        var ticket = await NextMatching(tickets, t => (string)t["ticketId"]! == expected);
+        var ticket = await tickets.NextMatching(t => (string)t["ticketId"]! == expected);
         Assert.Equal("amsa-gwail", (string)ticket["stallId"]!);
         Assert.Equal("open", (string)ticket["status"]!);
         Assert.Equal("sagwa-busa", (string)ticket["lines"]![0]!["sku"]!);
@@ -43,25 +38,25 @@ public sealed class MarketHubTests(ServerFixture fixture) : IClassFixture<Server
         var orderId = (string)placed!["orderId"]!;
 
         await using var customer = await Connect();
-        var updates = Listen(customer, PushEvents.Order);
+        var updates = customer.Listen(PushEvents.Order);
         var current = await customer.InvokeAsync<JsonObject>(nameof(MarketHub.FollowOrder), orderId);
         Assert.Equal("placed", (string)current["status"]!);
 
         await using var staff = await Connect();
-        var board = Listen(staff, PushEvents.MarketOrder);
+        var board = staff.Listen(PushEvents.MarketOrder);
         await staff.InvokeAsync(nameof(MarketHub.JoinMarket), Baskets.Market);
 
         await fixture.Http.PostJson($"/api/stalls/amsa-chaeso/tickets/{placed["tickets"]![0]!["ticketId"]}/confirm",
             new { lines = new object[] { new { sku = "daepa", pickedQuantity = 2 }, new { sku = "gamja", pickedQuantity = 3 } } });
-        Assert.Equal("picking", (string)(await NextMatching(updates, o => (string)o["orderId"]! == orderId))["status"]!);
+        Assert.Equal("picking", (string)(await updates.NextMatching(o => (string)o["orderId"]! == orderId))["status"]!);
 
         await fixture.Http.PostJson($"/api/stalls/amsa-gwail/tickets/{placed["tickets"]![1]!["ticketId"]}/confirm",
             new { lines = new object[] { new { sku = "sagwa-busa", pickedQuantity = 1 } } });
-        var ready = await NextMatching(updates, o => (string)o["status"]! == "readyForPickup");
+        var ready = await updates.NextMatching(o => (string)o["status"]! == "readyForPickup");
         Assert.Equal(orderId, (string)ready["orderId"]!);
         Assert.Equal(28_700, (long)ready["chargedTotalWon"]!);
 
-        await NextMatching(board, o => (string)o["orderId"]! == orderId && (string)o["status"]! == "readyForPickup");
+        await board.NextMatching(o => (string)o["orderId"]! == orderId && (string)o["status"]! == "readyForPickup");
     }
 
     [Fact]
@@ -77,33 +72,5 @@ public sealed class MarketHubTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal(HubConnectionState.Connected, client.State);
     }
 
-    private async Task<HubConnection> Connect()
-    {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(fixture.Server.BaseAddress, MarketHub.Path))
-            .AddJsonProtocol(o => MarketDeliveryHost.ConfigureJson(o.PayloadSerializerOptions))
-            .Build();
-        await connection.StartAsync();
-        return connection;
-    }
-
-    private static ChannelReader<JsonObject> Listen(HubConnection connection, string eventName)
-    {
-        var channel = Channel.CreateUnbounded<JsonObject>();
-        connection.On<JsonObject>(eventName, payload => channel.Writer.TryWrite(payload));
-        return channel.Reader;
-    }
-
-    private static async Task<JsonObject> NextMatching(ChannelReader<JsonObject> reader, Func<JsonObject, bool> match)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            var next = await reader.ReadAsync(timeout.Token);
-            if (match(next))
-            {
-                return next;
-            }
-        }
-    }
+    private Task<HubConnection> Connect() => HubClient.Connect(fixture.Server);
 }
