@@ -293,20 +293,23 @@ public sealed class DispatcherGrain(
         logger.LogInformation("Market {MarketId}: re-planned ({Why}) {Orders} orders on {Couriers} couriers in {Ms:F0} ms, {Unassigned} unassigned",
             MarketId, why, snapshot.Orders.Count, snapshot.Couriers.Count, stopwatch.Elapsed.TotalMilliseconds, plan.Unassigned.Count);
 
+        // Fan the plan out concurrently: a wave of 200 orders should not wait on 200 calls in a row.
+        var updates = new List<Task>();
         foreach (var courier in snapshot.Couriers)
         {
             var route = S.Routes.Find(r => r.CourierId == courier.CourierId)
                         ?? new CourierRouteView(courier.CourierId, MarketId, now, [], 0);
-            await GrainFactory.GetGrain<ICourierGrain>(courier.CourierId).AssignRoute(route);
+            updates.Add(GrainFactory.GetGrain<ICourierGrain>(courier.CourierId).AssignRoute(route));
         }
 
         foreach (var order in snapshot.Orders)
         {
             var planned = plan.EtaOf(order.OrderId);
             var note = plan.Unassigned.FirstOrDefault(u => u.OrderId == order.OrderId)?.Message;
-            await GrainFactory.GetGrain<IOrderGrain>(order.OrderId).PlanDelivery(planned?.CourierId, planned?.Eta, note);
+            updates.Add(GrainFactory.GetGrain<IOrderGrain>(order.OrderId).PlanDelivery(planned?.CourierId, planned?.Eta, note));
         }
 
+        await Task.WhenAll(updates);
         await push.PublishAsync(PushGroups.Market(MarketId), PushEvents.Dispatch, Board());
     }
 
