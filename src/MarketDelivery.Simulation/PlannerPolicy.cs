@@ -16,6 +16,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
     private DispatchPlan? _previous;
     private bool _scheduled;
     private bool _wavePending;
+    private bool _fullPending;
     private readonly List<string> _triggers = [];
     private WavePolicy _wave = WavePolicy.Default;
 
@@ -31,6 +32,22 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         {
             var id = slot.SlotId;
             run.Schedule(_wave.ReleaseAt(slot.Start), () => Release(run, id));
+        }
+        if (run.Options.ReplanPeriod is { } period)
+        {
+            var first = run.Slots.Min(s => _wave.ReleaseAt(s.Start));
+            var last = run.Slots.Max(s => s.End);
+            for (var t = first + period; t < last; t += period)
+            {
+                run.Schedule(t, () =>
+                {
+                    if (run.Orders.Any(o => o.Status is OrderStatus.OnBoard
+                        || (o.Status is OrderStatus.Picking or OrderStatus.Ready && _released.Contains(o.Spec.SlotId))))
+                    {
+                        Request(run, "periodic", wave: false, full: true);
+                    }
+                });
+            }
         }
     }
 
@@ -74,6 +91,18 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         {
             Request(run, "courier-delayed", wave: false);
         }
+        if (run.Options.ReadyFirst && stop.Kind == SimStopKind.Pickup && courier.Pending.Count > 1 && ReferenceEquals(courier.Pending[0], stop)
+            && run.OrdersById[stop.OrderId].Status != OrderStatus.Ready)
+        {
+            // The pick-ups waiting here (before the courier rides off) whose bags are ready go first.
+            var run0 = courier.Pending.TakeWhile(s => s.Kind == SimStopKind.Pickup && s.Location == stop.Location).ToList();
+            var ready = run0.Where(s => run.OrdersById[s.OrderId].Status == OrderStatus.Ready).ToList();
+            if (ready.Count > 0)
+            {
+                var reordered = ready.Concat(run0.Where(s => !ready.Contains(s))).Concat(courier.Pending.Skip(run0.Count)).ToList();
+                run.SetRoute(courier, reordered);
+            }
+        }
     }
 
     /// <summary>
@@ -95,10 +124,12 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
 
     private static readonly TimeSpan MaxHold = TimeSpan.FromMinutes(3);
 
-    private void Request(MarketRun run, string trigger, bool wave)
+    private void Request(MarketRun run, string trigger, bool wave, bool full = false)
     {
         _triggers.Add(trigger);
         _wavePending |= wave;
+        // Trigger re-plans other than a new order (the insert path) may search the whole plan.
+        _fullPending |= full || (run.Options.FullReplans && trigger != "new-order");
         if (_scheduled)
         {
             return;
@@ -110,6 +141,8 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
     private void Replan(MarketRun run)
     {
         var wave = _wavePending;
+        var full = _fullPending;
+        _fullPending = false;
         var trigger = _triggers.FirstOrDefault(t => t.StartsWith("wave", StringComparison.Ordinal)) ?? _triggers.FirstOrDefault() ?? "?";
         _scheduled = false;
         _wavePending = false;
@@ -147,7 +180,9 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         var snapshot = new DispatchSnapshot(now, orders, couriers, Prune(_previous, active));
         var sw = Stopwatch.StartNew();
         // A wave (or the first plan) gets the full limit; trigger re-plans take the incremental fast path.
-        var plan = wave || snapshot.Previous is null ? planner.Plan(snapshot, settings) : planner.PlanIncremental(snapshot, settings);
+        var plan = wave || snapshot.Previous is null ? planner.Plan(snapshot, settings)
+            : full ? planner.Plan(snapshot, settings with { SolveTimeLimit = run.Options.ReplanTimeLimit })
+            : planner.PlanIncremental(snapshot, settings);
         sw.Stop();
         _previous = plan;
         _replans.Add(new ReplanRecord(run.Market.Id, now, trigger, sw.Elapsed.TotalMilliseconds, orders.Count, couriers.Count, plan.Unassigned.Count, plan.IsFeasible,

@@ -89,6 +89,9 @@ internal static class Usage
             --out PATH               HTML report (default artifacts/simulation/report.html)
             --time-limit-ms N        solve limit when a wave is released (default 600)
             --replan-limit-ms N      solve limit of trigger re-plans (default 200)
+            --full-replans 1|0       trigger re-plans search the whole plan like the grain (1, default) or insert only (0)
+            --replan-period-min M    also a full re-plan every M minutes (default off)
+            --ready-first 1|0        pick up ready bags before waiting for one still being picked (default 0)
             --wave-lead-min M, --release-when-ready N, --debounce-min M, --lateness-cost X,
             --noise-sigma S, --shortage-prob P, --curve w7,w8,..., --date yyyy-MM-dd,
             --baseline-only, --dispatcher-only

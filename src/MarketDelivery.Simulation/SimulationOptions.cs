@@ -57,6 +57,15 @@ public sealed record SimulationOptions
     public double UsedCourierCost { get; init; }
     /// <summary>Dispatcher: windows are planned to end this much earlier than booked (slack for travel-time noise).</summary>
     public TimeSpan PlanningBuffer { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// Dispatcher: trigger re-plans other than a new order search the whole plan (<c>Plan</c> within
+    /// <see cref="ReplanTimeLimit"/>), as the dispatcher grain does; false sends them down the insert-only path.
+    /// </summary>
+    public bool FullReplans { get; init; } = true;
+    /// <summary>Dispatcher: a full re-plan this often while orders are open (null: only on triggers).</summary>
+    public TimeSpan? ReplanPeriod { get; init; }
+    /// <summary>Dispatcher: at the hand-over point a courier picks up its ready orders before waiting for one still being picked.</summary>
+    public bool ReadyFirst { get; init; }
 
     /// <summary>Baseline: a courier at the market takes ready orders whose window opens within this horizon.</summary>
     public TimeSpan BaselineHorizon { get; init; } = TimeSpan.FromMinutes(45);
@@ -103,6 +112,9 @@ public sealed record SimulationOptions
                     "--lateness-cost" => o with { LatenessCostPerMinute = Dbl() },
                     "--used-courier-cost" => o with { UsedCourierCost = Dbl() },
                     "--buffer-min" => o with { PlanningBuffer = TimeSpan.FromMinutes(Dbl()) },
+                    "--full-replans" => o with { FullReplans = Value() is "1" or "true" or "on" },
+                    "--replan-period-min" => o with { ReplanPeriod = Dbl() is var v && v > 0 ? TimeSpan.FromMinutes(v) : null },
+                    "--ready-first" => o with { ReadyFirst = Value() is "1" or "true" or "on" },
                     "--noise-sigma" => o with { TravelNoiseSigma = Dbl() },
                     "--shortage-prob" => o with { ShortageProbability = Dbl() },
                     "--curve" => o with { DailyCurve = Value().Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToList() },
