@@ -88,8 +88,13 @@ internal static class RouteSimulator
                 }
                 else
                 {
-                    var p = steps.IndexOf(s - 1);
-                    if (p < 0 || p > i)
+                    // The pick-up is usually a few stops back: search backwards.
+                    var p = i - 1;
+                    while (p >= 0 && steps[p] != s - 1)
+                    {
+                        p--;
+                    }
+                    if (p < 0)
                     {
                         failure = RouteFailure.Precedence;
                         return double.PositiveInfinity;
