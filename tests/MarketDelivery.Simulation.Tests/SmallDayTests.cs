@@ -99,6 +99,28 @@ public sealed class SmallDayTests(SmallDayFixture day) : IClassFixture<SmallDayF
     }
 
     [Fact]
+    public void Trigger_re_plans_search_the_whole_plan_and_new_orders_are_inserted()
+    {
+        // Full re-plans run the improvement search, so they take a measurable share of the re-plan limit; a plan
+        // triggered only by new orders is the insert-only path. Either way every plan is validator-clean.
+        Assert.All(day.Dispatcher.Replans, r => Assert.True(r.Feasible, $"{r.Trigger} at {r.At:HH:mm} is not feasible"));
+        Assert.Contains(day.Dispatcher.Replans, r => !r.Trigger.StartsWith("wave", StringComparison.Ordinal) && r.Trigger != "new-order");
+    }
+
+    [Fact]
+    public void Periodic_re_plans_and_ready_first_pick_ups_lose_nothing()
+    {
+        var options = day.Options with { ReplanPeriod = TimeSpan.FromMinutes(15), ReadyFirst = true };
+        var run = DaySimulation.Run(day.World, DaySimulation.Dispatcher, options);
+        Assert.Null(run.Error);
+        Assert.Contains(run.Replans, r => r.Trigger == "periodic");
+        Assert.Equal(40, run.Kpis.Delivered);
+        var deliveries = run.Couriers.SelectMany(c => c.Stops.Where(s => s.Kind == SimStopKind.Delivery).Select(s => s.OrderId)).ToList();
+        Assert.Equal(deliveries.Count, deliveries.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(run.Orders, o => Assert.True(o.PickedUpAt >= o.ReadyAt, $"{o.OrderId} picked up before it was ready"));
+    }
+
+    [Fact]
     public void Kpi_line_has_the_exact_format()
     {
         var line = Summary.KpiLine(day.Dispatcher, day.Baseline);
@@ -170,6 +192,20 @@ public sealed class OptionsTests
         Assert.Equal(["amsa", "mangwon"], o.Markets);
         Assert.Equal("x.html", o.OutputPath);
         Assert.Equal(TimeSpan.FromMilliseconds(900), o.WaveTimeLimit);
+    }
+
+    [Fact]
+    public void Re_plan_options_are_parsed_and_full_re_plans_are_the_default()
+    {
+        Assert.True(new SimulationOptions().FullReplans);
+        Assert.Null(new SimulationOptions().ReplanPeriod);
+        Assert.False(new SimulationOptions().ReadyFirst);
+        var o = SimulationOptions.Parse(["--full-replans", "0", "--replan-period-min", "15", "--ready-first", "1"], out var errors);
+        Assert.Empty(errors);
+        Assert.False(o.FullReplans);
+        Assert.Equal(TimeSpan.FromMinutes(15), o.ReplanPeriod);
+        Assert.True(o.ReadyFirst);
+        Assert.Null(SimulationOptions.Parse(["--replan-period-min", "0"], out _).ReplanPeriod);
     }
 
     [Fact]
