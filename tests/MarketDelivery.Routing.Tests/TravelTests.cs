@@ -84,6 +84,30 @@ public class TravelTests
         Assert.Equal(5, m.Duration(1, 0));
     }
 
+    [Theory]
+    [InlineData(SolverStrategy.OrToolsThenRuinRecreate)]
+    [InlineData(SolverStrategy.OrToolsOnly)]
+    public void Unreachable_customer_is_left_out_with_a_reason(SolverStrategy strategy)
+    {
+        // OSRM answers null between the market and the island: no route can serve it.
+        const string body = """
+            {"code":"Ok",
+             "durations":[[0,100,null],[100,0,null],[null,null,0]],
+             "distances":[[0,800,null],[800,0,null],[null,null,0]]}
+            """;
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body));
+        var matrix = OsrmTableClient.Parse(stream, 3);
+        var source = new FixedTravelMatrixSource(new Dictionary<TravelMode, TravelMatrix> { [TravelMode.Scooter] = matrix });
+        var problem = Problem([L("market", 0, 0), L("shop", 1, 0), L("island", 2, 0)],
+            [new Vehicle("rider", "market", "market", new TimeWindow(0, 3600), [10])],
+            [J("shop", "shop"), J("island", "island")]);
+        var plan = SolveValid(problem, Fast(strategy), source);
+        Assert.Equal(["shop"], Order(plan.Routes.Single()));
+        var u = Assert.Single(plan.Unassigned);
+        Assert.Equal("island", u.JobId);
+        Assert.Equal(Plans.UnassignedReason.WindowUnreachable, u.Reason);
+    }
+
     [Fact]
     public void Great_circle_uses_haversine_circuity_and_mode_speed()
     {

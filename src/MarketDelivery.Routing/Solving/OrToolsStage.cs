@@ -13,6 +13,7 @@ internal sealed class OrToolsStage
     public const double TimeScale = 100;
     public const double CostScale = 1000;
     private const double MaxHorizonSeconds = 14 * 86400;
+    private const long UnreachableCost = 1L << 50;
 
     private readonly CompiledProblem _cp;
     // Every callback delegate stays referenced here until the model is gone.
@@ -73,7 +74,12 @@ internal sealed class OrToolsStage
             {
                 var a = nodeLoc[manager.IndexToNode(from)];
                 var b = nodeLoc[manager.IndexToNode(to)];
-                return a < 0 || b < 0 ? 0 : (long)Math.Round(matrix[(a * L) + b] * CostScale);
+                if (a < 0 || b < 0)
+                {
+                    return 0;
+                }
+                var cost = matrix[(a * L) + b] * CostScale;
+                return double.IsFinite(cost) && cost < UnreachableCost ? (long)Math.Round(cost) : UnreachableCost;
             };
             _keepAlive.Add(cb);
             costCallbacks[c] = routing.RegisterTransitCallback(cb);
@@ -87,6 +93,8 @@ internal sealed class OrToolsStage
             }
         }
 
+        var unreachableTime = (long)Math.Ceiling(2 * MaxHorizonSeconds * TimeScale);
+
         // Time: travel (rounded up) plus the service at the origin.
         var timeCallbacks = new int[cp.Matrices.Length];
         for (var mi = 0; mi < cp.Matrices.Length; mi++)
@@ -97,7 +105,9 @@ internal sealed class OrToolsStage
                 var fn = manager.IndexToNode(from);
                 var a = nodeLoc[fn];
                 var b = nodeLoc[manager.IndexToNode(to)];
-                var travel = a < 0 || b < 0 ? 0 : (long)Math.Ceiling((m.Duration(a, b) * TimeScale) - 1e-9);
+                var seconds = a < 0 || b < 0 ? 0 : m.Duration(a, b);
+                // An unreachable pair (OSRM null: +infinity) gets a transit above the horizon: never feasible.
+                var travel = double.IsFinite(seconds) && seconds < MaxHorizonSeconds ? (long)Math.Ceiling((seconds * TimeScale) - 1e-9) : unreachableTime;
                 return travel + nodeService[fn];
             };
             _keepAlive.Add(cb);
