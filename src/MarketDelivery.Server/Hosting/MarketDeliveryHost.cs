@@ -69,6 +69,9 @@ public static class MarketDeliveryHost
         app.Logger.LogInformation("Storage: {Storage}", Describe(persistence));
         app.Logger.LogInformation("Seed data: {Markets} markets, {Stalls} stalls", catalog.Markets.Count, catalog.Markets.Sum(m => m.Stalls.Count));
 
+        // Load OR-Tools' native library now, on the thread pool, so the first wave does not pay for it.
+        _ = Task.Run(MarketDelivery.Routing.RoutingSolver.WarmUp);
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
