@@ -168,8 +168,9 @@ public sealed class DispatcherGrain(
 
     public async Task Tick()
     {
-        var replan = await ReleaseDueWaves();
+        var released = await ReleaseDueWaves();
         var now = clock.GetUtcNow();
+        var changed = false;
 
         // A merchant past the expected ready time: assume a further delay and plan around it.
         foreach (var entry in S.Orders.Values.Where(e => e.Summary.Status is OrderStatus.Placed or OrderStatus.Picking))
@@ -177,17 +178,22 @@ public sealed class DispatcherGrain(
             if (IsReleased(entry.Summary.SlotId) && entry.ExpectedReadyAt + options.MerchantLateAllowance < now)
             {
                 entry.ExpectedReadyAt = now + options.MerchantLateAllowance;
-                replan = true;
+                changed = true;
             }
         }
 
         foreach (var old in S.Waves.Values.Where(w => w.SlotEnd < now - TimeSpan.FromDays(1) && !S.Orders.Values.Any(o => o.Summary.SlotId == w.SlotId)).ToList())
         {
             S.Waves.Remove(old.SlotId);
+            changed = true;
         }
 
-        await state.WriteStateAsync();
-        if (replan)
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        if (released || changed)
         {
             await Replan("tick");
         }
