@@ -1,14 +1,11 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using MarketDelivery.Contracts.Common;
 using MarketDelivery.Contracts.Couriers;
 using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Dispatch;
 using MarketDelivery.Domain.Markets;
 using Microsoft.AspNetCore.Http.HttpResults;
-using NetTopologySuite.Features;
-using NetTopologySuite.Geometries;
-using NetTopologySuite.IO.Converters;
 
 namespace MarketDelivery.Server.Api;
 
@@ -60,11 +57,11 @@ public static class CouriersApi
                 await Courier(grains, courierId).GetView() is { } view ? TypedResults.Ok(view) : Problems.NotFound($"There is no courier '{courierId}'."))
             .WithSummary("The courier: shift, position, orders on board and the planned route (next stop first).");
 
-        couriers.MapGet("/route.geojson", async Task<IResult> (string courierId, IGrainFactory grains) =>
+        couriers.MapGet("/route.geojson", async Task<IResult> (string courierId, IGrainFactory grains, MarketCatalog catalog) =>
                 await Courier(grains, courierId).GetView() is { } view
-                    ? Results.Text(RouteGeoJson(view), "application/geo+json")
+                    ? Results.Text(RouteGeoJson(view, catalog), "application/geo+json")
                     : Problems.NotFound($"There is no courier '{courierId}'."))
-            .WithSummary("The planned route as a GeoJSON FeatureCollection: a LineString from the courier's position through every stop, and a Point per stop.");
+            .WithSummary("The planned route as a GeoJSON FeatureCollection: a LineString from the courier's position (or home market) through every stop, and a Point per stop.");
 
         couriers.MapPost("/shift/start", async (string courierId, StartShiftRequest body, IGrainFactory grains) =>
                 Answer(await Courier(grains, courierId).StartShift(body.PlannedEnd)))
@@ -105,45 +102,17 @@ public static class CouriersApi
     private static Results<Ok<CourierView>, ProblemHttpResult> Answer(CommandResult<CourierView> result) =>
         result.Value is { } view ? TypedResults.Ok(view) : Problems.From(result.Error!);
 
-    /// <summary>The route for a map: the path from the courier's position through the stops, and the stops themselves.</summary>
-    public static string RouteGeoJson(CourierView courier)
+    /// <summary>The route for a map, drawn by the dispatch library from where the courier is (or their home market).</summary>
+    private static string RouteGeoJson(CourierView courier, MarketCatalog catalog)
     {
-        var factory = NetTopologySuite.NtsGeometryServices.Instance.CreateGeometryFactory(4326);
-        var stops = courier.Route?.Stops ?? [];
-        var features = new FeatureCollection();
-        var path = new List<Coordinate>();
-        if (courier.Position is { } here)
-        {
-            path.Add(new Coordinate(here.Lon, here.Lat));
-            features.Add(new Feature(factory.CreatePoint(path[0]), new AttributesTable { { "kind", "courier" }, { "courierId", courier.CourierId } }));
-        }
-
-        var seq = 0;
-        foreach (var stop in stops)
-        {
-            var at = new Coordinate(stop.Location.Lon, stop.Location.Lat);
-            path.Add(at);
-            features.Add(new Feature(factory.CreatePoint(at), new AttributesTable
-            {
-                { "seq", ++seq },
-                { "kind", stop.Kind == RouteStopKind.Pickup ? "pickup" : "delivery" },
-                { "orderId", stop.OrderId },
-                { "eta", stop.Eta.ToString("O", System.Globalization.CultureInfo.InvariantCulture) },
-                { "latenessMinutes", stop.LatenessMinutes },
-            }));
-        }
-
-        if (path.Count >= 2)
-        {
-            features.Insert(0, new Feature(factory.CreateLineString([.. path]), new AttributesTable
-            {
-                { "kind", "route" },
-                { "courierId", courier.CourierId },
-                { "distanceMetres", Math.Round(courier.Route?.DistanceMetres ?? 0) },
-            }));
-        }
-
-        var json = new JsonSerializerOptions { Converters = { new GeoJsonConverterFactory() } };
-        return JsonSerializer.Serialize(features, json);
+        var start = courier.Position is { } here
+            ? new GeoPoint(here.Lat, here.Lon)
+            : catalog.FindMarket(courier.Profile.MarketIds.FirstOrDefault() ?? "")?.HandOverPoint.Location ?? new GeoPoint(0, 0);
+        var stops = (courier.Route?.Stops ?? []).Select(s => new PlannedStop(
+            s.Kind == RouteStopKind.Pickup ? PlannedStopKind.Pickup : PlannedStopKind.Delivery,
+            s.OrderId, new GeoPoint(s.Location.Lat, s.Location.Lon), s.Eta, s.Eta, s.Departure, TimeSpan.FromMinutes(s.LatenessMinutes))).ToList();
+        var route = new CourierRoute(courier.CourierId, stops, courier.Route?.DistanceMetres ?? 0,
+            stops.Count > 0 ? stops[^1].Departure : courier.Route?.PlannedAt ?? DateTimeOffset.MinValue);
+        return MarketDelivery.Dispatch.RouteGeoJson.ToFeatureCollection(route, start);
     }
 }
