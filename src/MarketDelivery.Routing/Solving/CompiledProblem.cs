@@ -48,6 +48,20 @@ internal sealed class CompiledProblem
     public required double[] VehicleShiftStart { get; init; }
     public required double[] VehicleShiftEnd { get; init; }
     public required long[] VehicleCapacity { get; init; }
+
+    /// <summary>True when the unit's amounts fit the vehicle's capacity in every dimension (on an empty vehicle).</summary>
+    public bool UnitFitsVehicle(int unit, int vehicle)
+    {
+        for (var d = 0; d < Dims; d++)
+        {
+            if (UnitAmount[(unit * Dims) + d] > VehicleCapacity[(vehicle * Dims) + d])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
     public required double[] VehicleFixed { get; init; }
     public required int[] VehicleMatrix { get; init; }
     /// <summary>Vehicles with equal type behave identically on an empty route.</summary>

@@ -644,12 +644,9 @@ internal sealed class RuinRecreate
         var D = cp.Dims;
         var s = cp.UnitFirstStep[u];
         var sl = cp.StepLoc[s];
-        for (var d = 0; d < D; d++)
+        if (!cp.UnitFitsVehicle(u, r))
         {
-            if (cp.UnitAmount[(u * D) + d] > cp.VehicleCapacity[(r * D) + d])
-            {
-                return;
-            }
+            return;
         }
         var T = cp.Matrices[cp.VehicleMatrix[r]];
         var C = cp.CostMatrices[cp.VehicleCostMatrix[r]];
@@ -731,12 +728,9 @@ internal sealed class RuinRecreate
         var q = p + 1;
         var pl = cp.StepLoc[p];
         var ql = cp.StepLoc[q];
-        for (var d = 0; d < D; d++)
+        if (!cp.UnitFitsVehicle(u, r))
         {
-            if (cp.UnitAmount[(u * D) + d] > cp.VehicleCapacity[(r * D) + d])
-            {
-                return;
-            }
+            return;
         }
         var T = cp.Matrices[cp.VehicleMatrix[r]];
         var C = cp.CostMatrices[cp.VehicleCostMatrix[r]];
