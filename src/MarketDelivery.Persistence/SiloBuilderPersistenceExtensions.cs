@@ -1,8 +1,12 @@
+using MarketDelivery.Domain.Orders;
+using MarketDelivery.Persistence.Orders;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace MarketDelivery.Persistence;
@@ -18,8 +22,11 @@ public static class SiloBuilderPersistenceExtensions
     /// </summary>
     public const string SqliteInvariant = "System.Data.SQLite";
 
-    /// <summary>Grain storage names the domain uses (<c>[PersistentState("x", "orders")]</c> etc.).</summary>
-    public static IReadOnlyList<string> StorageNames { get; } = ["orders", "markets", "stalls", "couriers", "dispatch"];
+    /// <summary>
+    /// Grain storage names the domain uses (<c>[PersistentState("x", "couriers")]</c> etc.) besides
+    /// <see cref="OrderGrainStorage.Name"/>, which the order store serves.
+    /// </summary>
+    public static IReadOnlyList<string> StorageNames { get; } = ["markets", "stalls", "couriers", "dispatch"];
 
     /// <summary>
     /// PostgreSql: ADO.NET clustering, grain storage (named + default) and reminders.
@@ -51,6 +58,9 @@ public static class SiloBuilderPersistenceExtensions
                 }
 
                 AddAdoNetStorage(silo, PostgresInvariant, postgres);
+                AddOrderStore(silo, services => new PostgresOrderStore(
+                    services.GetRequiredService<PostgresDataSource>().DataSource, options.ServiceId, services.GetRequiredService<Serializer>()));
+                silo.Services.AddSingleton(_ => new PostgresDataSource(postgres));
                 silo.UseAdoNetReminderService(o => { o.Invariant = PostgresInvariant; o.ConnectionString = postgres; });
                 break;
 
@@ -63,6 +73,7 @@ public static class SiloBuilderPersistenceExtensions
                 }
 
                 AddAdoNetStorage(silo, SqliteInvariant, sqlite);
+                AddOrderStore(silo, services => new SqliteOrderStore(sqlite, options.ServiceId, services.GetRequiredService<Serializer>()));
                 silo.UseAdoNetReminderService(o => { o.Invariant = SqliteInvariant; o.ConnectionString = sqlite; });
                 break;
 
@@ -78,6 +89,7 @@ public static class SiloBuilderPersistenceExtensions
                 }
 
                 silo.AddMemoryGrainStorageAsDefault();
+                AddOrderStore(silo, services => new MemoryOrderStore(services.GetRequiredService<Serializer>()));
                 silo.UseInMemoryReminderService();
                 break;
         }
@@ -101,6 +113,23 @@ public static class SiloBuilderPersistenceExtensions
         }
 
         silo.AddAdoNetGrainStorageAsDefault(o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
+    }
+
+    /// <summary>Orders are stored with their views (<see cref="OrderStore"/>); grains read the views through <see cref="IOrderViews"/>.</summary>
+    private static void AddOrderStore(ISiloBuilder silo, Func<IServiceProvider, OrderStore> create)
+    {
+        silo.Services.AddSingleton(create);
+        silo.Services.AddSingleton<IOrderViews>(services => services.GetRequiredService<OrderStore>());
+        silo.Services.AddKeyedSingleton<IGrainStorage>(OrderGrainStorage.Name,
+            (services, _) => new OrderGrainStorage(services.GetRequiredService<OrderStore>()));
+    }
+
+    /// <summary>One pooled Npgsql data source per silo for the order store, disposed with the silo.</summary>
+    private sealed class PostgresDataSource(string connectionString) : IDisposable
+    {
+        public NpgsqlDataSource DataSource { get; } = NpgsqlDataSource.Create(connectionString);
+
+        public void Dispose() => DataSource.Dispose();
     }
 
     private static void AddSchemaMigrationOnStartup(ISiloBuilder silo, PersistenceOptions options, string connectionString)

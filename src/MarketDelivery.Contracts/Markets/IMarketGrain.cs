@@ -3,14 +3,10 @@ using MarketDelivery.Contracts.Orders;
 
 namespace MarketDelivery.Contracts.Markets;
 
-/// <summary>A market's board of its orders, for market staff now and for dispatch later.</summary>
+/// <summary>A market's board of its orders for market staff, read from the stored orders.</summary>
 [Alias("md.IMarketGrain")]
 public interface IMarketGrain : IGrainWithStringKey
 {
-    /// <summary>Records a new or changed order; an update older than what is held is ignored.</summary>
-    [Alias("OrderChanged")]
-    Task OrderChanged(OrderSummary order);
-
     /// <summary>The market's orders, optionally for one delivery slot.</summary>
     [Alias("GetOrders")]
     Task<ImmutableArray<OrderSummary>> GetOrders(string? slotId);

@@ -5,6 +5,7 @@ using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
 using MarketDelivery.Domain;
+using MarketDelivery.Grains.Dispatch;
 
 namespace MarketDelivery.Grains.Couriers;
 
@@ -24,13 +25,17 @@ public sealed class CourierState
 
 /// <summary>
 /// A courier: profile, shift, position, what they carry and the route dispatch gave them. Every action of the
-/// courier's phone lands here; the courier reports to its market's dispatcher one-way.
+/// courier's phone lands here; the courier reports to its market's dispatcher one-way, and while on shift a
+/// reminder repeats the report (the dispatcher ignores versions it has), so a report lost in a crash only delays.
 /// </summary>
 public sealed class CourierGrain(
     [PersistentState("courier", "couriers")] IPersistentState<CourierState> state,
     MarketClock clock,
-    IPushNotifier push) : Grain, ICourierGrain
+    DispatchRuntimeOptions options,
+    IPushNotifier push) : DurableGrain, ICourierGrain, IRemindable
 {
+    private const string ReportReminder = "courier-report";
+
     private CourierState S => state.State;
 
     private string CourierId => this.GetPrimaryKeyString();
@@ -88,6 +93,8 @@ public sealed class CourierGrain(
             return CommandError.Invalid("The shift must end in the future.", "plannedEnd");
         }
 
+        // Registered before the shift is stored, so no crash can leave a shift the dispatcher never hears of.
+        await this.RegisterOrUpdateReminder(ReportReminder, options.TickPeriod, options.TickPeriod);
         S.Shift = new CourierShift(now, plannedEnd);
         S.OnShift = true;
         return await Changed();
@@ -245,15 +252,27 @@ public sealed class CourierGrain(
 
     public async Task AssignRoute(CourierRouteView route)
     {
-        if (!S.OnShift || route.CourierId != CourierId)
+        var same = S.Route is { } held && held.PlannedAt == route.PlannedAt && held.Stops.SequenceEqual(route.Stops);
+        if (!S.OnShift || route.CourierId != CourierId || same)
         {
             return;
         }
 
         S.Route = route;
-        state.State.Version++;
-        await state.WriteStateAsync();
+        S.Version++;
+        await WriteAsync(state);
         await Publish(View()!);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        ReportToDispatcher();
+        // Off shift: the last report has been repeated for a while; stop.
+        if (!S.OnShift && (S.Shift is null || S.Shift.End < clock.GetUtcNow() - 3 * options.TickPeriod)
+            && await this.GetReminder(ReportReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     private void RemoveStop(string orderId, RouteStopKind kind)
@@ -277,17 +296,22 @@ public sealed class CourierGrain(
     private async Task<CommandResult<CourierView>> Changed()
     {
         S.Version++;
-        await state.WriteStateAsync();
+        await WriteAsync(state);
+        ReportToDispatcher();
         var view = View()!;
+        await Publish(view);
+        return CommandResult<CourierView>.Ok(view);
+    }
+
+    /// <summary>One-way, so the courier never waits on a dispatcher that may be calling it.</summary>
+    private void ReportToDispatcher()
+    {
         if (HomeMarket is { } market && S.Shift is { } shift)
         {
-            await GrainFactory.GetGrain<IDispatcherGrain>(market).CourierChanged(new CourierDispatchInfo(
+            _ = GrainFactory.GetGrain<IDispatcherGrain>(market).CourierChanged(new CourierDispatchInfo(
                 CourierId, S.OnShift, S.Profile!.Mode, S.Profile.CapacityGrams, S.Profile.CapacityBags,
                 shift.Start, shift.End, S.Position, [.. S.OnBoard], S.Version));
         }
-
-        await Publish(view);
-        return CommandResult<CourierView>.Ok(view);
     }
 
     private async Task Publish(CourierView view)

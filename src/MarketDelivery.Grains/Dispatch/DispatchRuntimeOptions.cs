@@ -8,6 +8,12 @@ public sealed record DispatchRuntimeOptions
     /// <summary>How often the reminder wakes the dispatcher to release waves and look for late merchants.</summary>
     public TimeSpan TickPeriod { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How soon a plan update a courier or order did not take is sent again (the tick retries too).</summary>
+    public TimeSpan FanOutRetry { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Wake every catalogue market's dispatcher when a silo starts, so each has its tick reminder.</summary>
+    public bool WakeDispatchersOnStart { get; init; } = true;
+
     /// <summary>Changes arriving within this interval are planned together.</summary>
     public TimeSpan ReplanDebounce { get; init; } = TimeSpan.FromSeconds(1.5);
 

@@ -1,15 +1,21 @@
 using MarketDelivery.Dispatch;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MarketDelivery.Grains.Dispatch;
 
 public static class DispatchServiceCollectionExtensions
 {
-    /// <summary>What the dispatcher grain needs: the planner (great-circle travel unless one is given) and its options.</summary>
+    /// <summary>
+    /// What the grains need besides storage and the catalogue: the planner (great-circle travel unless one is given),
+    /// its options, the keeper that wakes every market's dispatcher when a silo starts, and empty test hooks.
+    /// </summary>
     public static IServiceCollection AddDispatch(this IServiceCollection services, DispatchRuntimeOptions? options = null, DispatchPlanner? planner = null)
     {
         services.AddSingleton(options ?? new DispatchRuntimeOptions());
         services.AddSingleton(planner ?? new DispatchPlanner());
+        services.TryAddSingleton(new GrainTestHooks());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DispatcherKeeper>();
         return services;
     }
 }

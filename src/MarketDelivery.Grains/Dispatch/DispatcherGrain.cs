@@ -8,20 +8,23 @@ using MarketDelivery.Contracts.Push;
 using MarketDelivery.Dispatch;
 using MarketDelivery.Domain;
 using MarketDelivery.Domain.Markets;
+using MarketDelivery.Domain.Orders;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using RoutingMode = MarketDelivery.Routing.Model.TravelMode;
 
 namespace MarketDelivery.Grains.Dispatch;
 
-/// <summary>An order as the dispatcher tracks it.</summary>
-[GenerateSerializer, Alias("md.DispatchOrderEntry")]
+/// <summary>A live order as the dispatcher tracks it, in memory (rebuilt from the stored orders on activation).</summary>
 public sealed class DispatchOrderEntry
 {
-    [Id(0)] public OrderSummary Summary { get; set; } = null!;
+    public OrderSummary Summary { get; set; } = null!;
     /// <summary>When the bags are (expected to be) at the hand-over point.</summary>
-    [Id(1)] public DateTimeOffset ExpectedReadyAt { get; set; }
+    public DateTimeOffset ExpectedReadyAt { get; set; }
 }
+
+/// <summary>What the plan in force tells an order: its courier and ETA, or why it has none.</summary>
+internal readonly record struct OrderAssignment(string? CourierId, DateTimeOffset? Eta, string? Note);
 
 [GenerateSerializer, Alias("md.WaveEntry")]
 public sealed class WaveEntry
@@ -33,18 +36,20 @@ public sealed class WaveEntry
     [Id(4)] public DateTimeOffset? ReleasedAt { get; set; }
 }
 
+/// <summary>
+/// What the dispatcher stores: things bounded by the fleet and the day's slots, never by the orders it has seen.
+/// Orders live in the order store and are read back on activation; unassigned reasons and violations are
+/// recomputed by the next plan. Ids 0, 3 and 8 held those once and are not reused.
+/// </summary>
 [GenerateSerializer, Alias("md.DispatcherState")]
 public sealed class DispatcherState
 {
-    [Id(0)] public Dictionary<string, DispatchOrderEntry> Orders { get; set; } = [];
     [Id(1)] public Dictionary<string, CourierDispatchInfo> Couriers { get; set; } = [];
     [Id(2)] public Dictionary<string, WaveEntry> Waves { get; set; } = [];
-    [Id(3)] public List<UnassignedView> Unassigned { get; set; } = [];
     [Id(4)] public List<CourierRouteView> Routes { get; set; } = [];
     [Id(5)] public int Replans { get; set; }
     [Id(6)] public DateTimeOffset? LastPlannedAt { get; set; }
     [Id(7)] public double? LastSolveMilliseconds { get; set; }
-    [Id(8)] public List<string> Violations { get; set; } = [];
 }
 
 /// <summary>
@@ -52,21 +57,45 @@ public sealed class DispatcherState
 /// release survives a restart) at a lead time before the slot or once enough bags are ready. Any change to a
 /// released wave — a new order, a late or short merchant, a delayed courier, a courier leaving — triggers a
 /// debounced re-plan that starts from the plan in force, with what couriers carry locked to them. The solve runs
-/// on the thread pool, off the grain's turn; its result goes to the couriers (routes) and orders (courier, ETA).
+/// on the thread pool, off the grain's turn; its result goes to the couriers (routes) and orders (courier, ETA),
+/// retried until each has taken it.
+/// Orders tell the dispatcher of changes one-way; it also catches up from the stored orders (the order store's
+/// feed) when it activates and on every tick, so a lost message only delays it. Its tick reminder never stops.
 /// </summary>
 public sealed class DispatcherGrain(
     [PersistentState("dispatcher", "dispatch")] IPersistentState<DispatcherState> state,
+    IOrderViews views,
     MarketCatalog catalog,
     MarketClock clock,
     DispatchPlanner planner,
     DispatchRuntimeOptions options,
     IPushNotifier push,
-    ILogger<DispatcherGrain> logger) : Grain, IDispatcherGrain, IRemindable
+    ILogger<DispatcherGrain> logger) : DurableGrain, IDispatcherGrain, IRemindable
 {
     private const string TickReminder = "dispatch-tick";
-    private static readonly HashSet<OrderStatus> Active = [OrderStatus.Placed, OrderStatus.Picking, OrderStatus.ReadyForPickup, OrderStatus.OutForDelivery];
+
+    /// <summary>How an order update touches the plan.</summary>
+    private enum OrderChange { None, Added, Changed, Removed }
+
+    /// <summary>The market's live orders, from the order store and the orders' messages.</summary>
+    private readonly Dictionary<string, DispatchOrderEntry> _orders = [];
+    /// <summary>Feed position read up to, and the one read up to a tick earlier, from which the next catch-up reads.</summary>
+    private long _feedRead;
+    private long _feedSafe;
 
     private DispatchPlan? _plan;
+    private List<UnassignedView> _unassigned = [];
+    private List<string> _violations = [];
+    /// <summary>What the plan in force tells each order, and what each order has acknowledged.</summary>
+    private readonly Dictionary<string, OrderAssignment> _assigned = [];
+    private readonly Dictionary<string, OrderAssignment> _told = [];
+    /// <summary>Couriers whose route from the plan in force has not been acknowledged yet.</summary>
+    private readonly HashSet<string> _routesOwed = [];
+    private IGrainTimer? _fanOutRetry;
+
+    /// <summary>A wave was added or dropped and is not stored yet.</summary>
+    private bool _wavesChanged;
+
     private IGrainTimer? _replanTimer;
     /// <summary>True when a pending change needs a full re-plan, not just inserting new orders into the plan in force.</summary>
     private bool _fullReplanPending;
@@ -75,37 +104,70 @@ public sealed class DispatcherGrain(
 
     private string MarketId => this.GetPrimaryKeyString();
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var live = await views.LiveOrdersOfMarketAsync(MarketId, cancellationToken);
+        foreach (var order in live.Orders)
+        {
+            Apply(order);
+        }
+
+        _feedRead = _feedSafe = live.Position;
+        await StoreWavesIfChanged();
+
+        // The plan in force may not have reached everyone before the last activation ended: send it again.
+        foreach (var route in S.Routes)
+        {
+            _routesOwed.Add(route.CourierId);
+            foreach (var stop in route.Stops.Where(s => s.Kind == RouteStopKind.Delivery))
+            {
+                _assigned[stop.OrderId] = new OrderAssignment(route.CourierId, stop.Eta, null);
+            }
+        }
+
+        await EnsureTicking();
+        if (_routesOwed.Count > 0)
+        {
+            RetryFanOutSoon();
+        }
+    }
+
     public async Task OrderChanged(OrderSummary order)
     {
-        if (order.MarketId != MarketId)
+        if (order.MarketId == MarketId)
         {
-            return;
+            await React(order, Apply(order));
+        }
+    }
+
+    /// <summary>Updates the tracked order; adds the wave of a new slot. Idempotent by the order's version.</summary>
+    private OrderChange Apply(OrderSummary order)
+    {
+        _orders.TryGetValue(order.OrderId, out var held);
+        var before = held?.Summary;
+        if (before is not null && before.Version >= order.Version)
+        {
+            return OrderChange.None;
         }
 
-        S.Orders.TryGetValue(order.OrderId, out var held);
-        if (held is not null && held.Summary.Version >= order.Version)
-        {
-            return;
-        }
-
-        if (!Active.Contains(order.Status))
+        if (!OrderLife.IsLive(order.Status))
         {
             // Delivered, cancelled, or returned to the market (staff send it out again later).
-            if (S.Orders.Remove(order.OrderId))
+            if (!_orders.Remove(order.OrderId))
             {
-                S.Unassigned.RemoveAll(u => u.OrderId == order.OrderId);
-                await state.WriteStateAsync();
-                ScheduleReplanIfReleased(order.SlotId);
+                return OrderChange.None;
             }
 
-            return;
+            _unassigned.RemoveAll(u => u.OrderId == order.OrderId);
+            _assigned.Remove(order.OrderId);
+            _told.Remove(order.OrderId);
+            return OrderChange.Removed;
         }
 
         var entry = held ?? new DispatchOrderEntry();
         entry.Summary = order;
         entry.ExpectedReadyAt = order.ReadyAt ?? Later(entry.ExpectedReadyAt, (order.PlacedAt ?? order.UpdatedAt) + options.ExpectedPickTime);
-        S.Orders[order.OrderId] = entry;
-
+        _orders[order.OrderId] = entry;
         if (!S.Waves.ContainsKey(order.SlotId))
         {
             S.Waves[order.SlotId] = new WaveEntry
@@ -115,29 +177,69 @@ public sealed class DispatcherGrain(
                 SlotEnd = order.SlotEnd,
                 ReleaseAt = options.Waves.ReleaseAt(order.SlotStart),
             };
+            _wavesChanged = true;
         }
 
-        await state.WriteStateAsync();
-        await EnsureTicking();
+        return before is null ? OrderChange.Added
+            : before.Status != order.Status || before.WeightGrams != order.WeightGrams ? OrderChange.Changed
+            : OrderChange.None;
+    }
 
-        var wave = S.Waves[order.SlotId];
-        if (wave.ReleasedAt is not null)
+    /// <summary>Plans around an applied change: stores a new wave, re-plans a released wave, releases due waves.</summary>
+    private async Task React(OrderSummary order, OrderChange change)
+    {
+        if (change == OrderChange.None)
         {
-            // A change to a released wave: a new order is inserted into the live plan; bags ready, a short pick or a
-            // pick-up re-plan it as a whole.
-            if (held is null)
-            {
-                ScheduleReplan(insertOnly: true);
-            }
-            else if (held.Summary.Status != order.Status || held.Summary.WeightGrams != order.WeightGrams)
-            {
-                ScheduleReplan();
-            }
+            return;
         }
-        else if (await ReleaseDueWaves())
+
+        // The first order of a slot opens its wave, whose release time must survive a restart.
+        await StoreWavesIfChanged();
+        if (IsReleased(order.SlotId))
+        {
+            // A change to a released wave: a new order is inserted into the live plan; bags ready, a short pick, a
+            // pick-up or an order leaving re-plan it as a whole.
+            ScheduleReplan(insertOnly: change == OrderChange.Added);
+        }
+        else if (change != OrderChange.Removed && await ReleaseDueWaves())
         {
             ScheduleReplan();
         }
+    }
+
+    private async Task StoreWavesIfChanged()
+    {
+        if (_wavesChanged)
+        {
+            await WriteAsync(state);
+            _wavesChanged = false;
+        }
+    }
+
+    /// <summary>
+    /// Reads what the order store holds that the dispatcher may have missed (a message lost in a crash). It reads
+    /// from the position of one catch-up ago, so a write whose transaction committed late is still seen.
+    /// </summary>
+    private async Task CatchUp()
+    {
+        var from = _feedSafe;
+        var read = _feedRead;
+        OrderFeed feed;
+        do
+        {
+            feed = await views.ChangesOfMarketAsync(MarketId, from);
+            foreach (var order in feed.Orders)
+            {
+                await React(order, Apply(order));
+            }
+
+            from = feed.Position;
+            read = Math.Max(read, from);
+        }
+        while (feed.More);
+
+        _feedSafe = _feedRead;
+        _feedRead = read;
     }
 
     public async Task CourierChanged(CourierDispatchInfo courier)
@@ -154,7 +256,7 @@ public sealed class DispatcherGrain(
             S.Couriers.Remove(courier.CourierId);
         }
 
-        await state.WriteStateAsync();
+        await WriteAsync(state);
 
         var joinedOrLeft = held is null || held.OnShift != courier.OnShift;
         var loadChanged = held is not null && !held.OnBoardOrderIds.SequenceEqual(courier.OnBoardOrderIds);
@@ -168,39 +270,35 @@ public sealed class DispatcherGrain(
 
     public async Task Tick()
     {
+        await CatchUp();
         var released = await ReleaseDueWaves();
         var now = clock.GetUtcNow();
-        var changed = false;
+        var late = false;
 
         // A merchant past the expected ready time: assume a further delay and plan around it.
-        foreach (var entry in S.Orders.Values.Where(e => e.Summary.Status is OrderStatus.Placed or OrderStatus.Picking))
+        foreach (var entry in _orders.Values.Where(e => e.Summary.Status is OrderStatus.Placed or OrderStatus.Picking))
         {
             if (IsReleased(entry.Summary.SlotId) && entry.ExpectedReadyAt + options.MerchantLateAllowance < now)
             {
                 entry.ExpectedReadyAt = now + options.MerchantLateAllowance;
-                changed = true;
+                late = true;
             }
         }
 
-        foreach (var old in S.Waves.Values.Where(w => w.SlotEnd < now - TimeSpan.FromDays(1) && !S.Orders.Values.Any(o => o.Summary.SlotId == w.SlotId)).ToList())
+        foreach (var old in S.Waves.Values.Where(w => w.SlotEnd < now - TimeSpan.FromDays(1) && !_orders.Values.Any(o => o.Summary.SlotId == w.SlotId)).ToList())
         {
             S.Waves.Remove(old.SlotId);
-            changed = true;
+            _wavesChanged = true;
         }
 
-        if (changed)
-        {
-            await state.WriteStateAsync();
-        }
-
-        if (released || changed)
+        await StoreWavesIfChanged();
+        if (released || late)
         {
             await Replan("tick");
         }
-
-        if (S.Orders.Count == 0 && S.Waves.Values.All(w => w.ReleasedAt is not null))
+        else if (OwesUpdates())
         {
-            await StopTicking();
+            await FanOut();
         }
     }
 
@@ -219,19 +317,19 @@ public sealed class DispatcherGrain(
         var released = false;
         foreach (var wave in S.Waves.Values.Where(w => w.ReleasedAt is null))
         {
-            var ready = S.Orders.Values.Count(o => o.Summary.SlotId == wave.SlotId && o.Summary.Status == OrderStatus.ReadyForPickup);
+            var ready = _orders.Values.Count(o => o.Summary.SlotId == wave.SlotId && o.Summary.Status == OrderStatus.ReadyForPickup);
             if (options.Waves.ShouldRelease(now, wave.SlotStart, ready))
             {
                 wave.ReleasedAt = now;
                 released = true;
                 logger.LogInformation("Market {MarketId}: wave {SlotId} released with {Orders} orders", MarketId, wave.SlotId,
-                    S.Orders.Values.Count(o => o.Summary.SlotId == wave.SlotId));
+                    _orders.Values.Count(o => o.Summary.SlotId == wave.SlotId));
             }
         }
 
         if (released)
         {
-            await state.WriteStateAsync();
+            await WriteAsync(state);
         }
 
         return released;
@@ -253,6 +351,11 @@ public sealed class DispatcherGrain(
         _fullReplanPending |= !insertOnly;
         _replanTimer ??= this.RegisterGrainTimer(async _ =>
         {
+            if (IsSpent)
+            {
+                return;
+            }
+
             _replanTimer?.Dispose();
             _replanTimer = null;
             var full = _fullReplanPending || _plan is null;
@@ -287,10 +390,10 @@ public sealed class DispatcherGrain(
         S.Replans++;
         S.LastPlannedAt = now;
         S.LastSolveMilliseconds = stopwatch.Elapsed.TotalMilliseconds;
-        S.Violations = [.. plan.Violations];
-        S.Unassigned = [.. plan.Unassigned.Select(u => new UnassignedView(u.OrderId, u.Reason, u.Message))];
         S.Routes = [.. plan.Routes.Select(r => ToView(r, now))];
-        await state.WriteStateAsync();
+        await WriteAsync(state);
+        _violations = [.. plan.Violations];
+        _unassigned = [.. plan.Unassigned.Select(u => new UnassignedView(u.OrderId, u.Reason, u.Message))];
         if (!plan.IsFeasible)
         {
             logger.LogError("Market {MarketId}: plan has violations: {Violations}", MarketId, string.Join("; ", plan.Violations));
@@ -299,32 +402,87 @@ public sealed class DispatcherGrain(
         logger.LogInformation("Market {MarketId}: re-planned ({Why}) {Orders} orders on {Couriers} couriers in {Ms:F0} ms, {Unassigned} unassigned",
             MarketId, why, snapshot.Orders.Count, snapshot.Couriers.Count, stopwatch.Elapsed.TotalMilliseconds, plan.Unassigned.Count);
 
-        // Fan the plan out concurrently: a wave of 200 orders should not wait on 200 calls in a row.
-        var updates = new List<Task>();
-        foreach (var courier in snapshot.Couriers)
-        {
-            var route = S.Routes.Find(r => r.CourierId == courier.CourierId)
-                        ?? new CourierRouteView(courier.CourierId, MarketId, now, [], 0);
-            updates.Add(GrainFactory.GetGrain<ICourierGrain>(courier.CourierId).AssignRoute(route));
-        }
-
+        // The plan in force is owed to every courier on shift (an empty route for those without stops) and to every
+        // planned order; FanOut sends what is owed and retries until each has taken it.
+        _routesOwed.UnionWith(snapshot.Couriers.Select(c => c.CourierId));
+        _assigned.Clear();
+        var notes = _unassigned.ToDictionary(u => u.OrderId, u => u.Message);
         foreach (var order in snapshot.Orders)
         {
             var planned = plan.EtaOf(order.OrderId);
-            var note = plan.Unassigned.FirstOrDefault(u => u.OrderId == order.OrderId)?.Message;
-            updates.Add(GrainFactory.GetGrain<IOrderGrain>(order.OrderId).PlanDelivery(planned?.CourierId, planned?.Eta, note));
+            _assigned[order.OrderId] = new OrderAssignment(planned?.CourierId, planned?.Eta, notes.GetValueOrDefault(order.OrderId));
         }
 
-        await Task.WhenAll(updates);
+        await FanOut();
         await push.PublishAsync(PushGroups.Market(MarketId), PushEvents.Dispatch, Board());
     }
+
+    /// <summary>
+    /// Sends the plan in force to the couriers and orders that have not taken it yet, concurrently (a wave of 200
+    /// orders should not wait on 200 calls in a row). Orders already told the same thing are not called again, so
+    /// a re-plan costs calls and writes only where it changed something. Whatever fails is retried soon and on every
+    /// tick; after a crash the next activation owes the whole plan again.
+    /// </summary>
+    private async Task FanOut()
+    {
+        var now = clock.GetUtcNow();
+        var routes = _routesOwed.Where(S.Couriers.ContainsKey).ToList();
+        _routesOwed.IntersectWith(routes);
+        var orders = _assigned.Where(a => !_told.TryGetValue(a.Key, out var told) || told != a.Value).ToList();
+        var calls = new List<Task>();
+        foreach (var courierId in routes)
+        {
+            var route = S.Routes.Find(r => r.CourierId == courierId) ?? new CourierRouteView(courierId, MarketId, now, [], 0);
+            calls.Add(Acknowledged(GrainFactory.GetGrain<ICourierGrain>(courierId).AssignRoute(route), () => _routesOwed.Remove(courierId)));
+        }
+
+        foreach (var (orderId, assignment) in orders)
+        {
+            calls.Add(Acknowledged(
+                GrainFactory.GetGrain<IOrderGrain>(orderId).PlanDelivery(assignment.CourierId, assignment.Eta, assignment.Note),
+                () => _told[orderId] = assignment));
+        }
+
+        await Task.WhenAll(calls);
+        if (OwesUpdates())
+        {
+            RetryFanOutSoon();
+        }
+    }
+
+    private bool OwesUpdates() =>
+        _routesOwed.Count > 0 || _assigned.Any(a => !_told.TryGetValue(a.Key, out var told) || told != a.Value);
+
+    private async Task Acknowledged(Task call, Action acknowledged)
+    {
+        try
+        {
+            await call;
+            acknowledged();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Market {MarketId}: a plan update was not taken; retrying", MarketId);
+        }
+    }
+
+    private void RetryFanOutSoon() =>
+        _fanOutRetry ??= this.RegisterGrainTimer(async _ =>
+        {
+            _fanOutRetry?.Dispose();
+            _fanOutRetry = null;
+            if (!IsSpent)
+            {
+                await FanOut();
+            }
+        }, new GrainTimerCreationOptions { DueTime = options.FanOutRetry, Period = Timeout.InfiniteTimeSpan });
 
     /// <summary>What the planner sees: orders of released waves (and everything on board), couriers on shift.</summary>
     private DispatchSnapshot Snapshot(Market market, DateTimeOffset now)
     {
         var handOver = market.HandOverPoint.Location;
         var orders = new List<DispatchOrder>();
-        foreach (var entry in S.Orders.Values.OrderBy(e => e.Summary.OrderId, StringComparer.Ordinal))
+        foreach (var entry in _orders.Values.OrderBy(e => e.Summary.OrderId, StringComparer.Ordinal))
         {
             var o = entry.Summary;
             var onBoard = o.Status == OrderStatus.OutForDelivery && o.CourierId is not null && S.Couriers.ContainsKey(o.CourierId);
@@ -385,22 +543,15 @@ public sealed class DispatcherGrain(
     private DispatchBoard Board() => new(
         MarketId,
         [.. S.Waves.Values.OrderBy(w => w.SlotStart).Select(w => new WaveView(w.SlotId, w.SlotStart, w.SlotEnd, w.ReleaseAt, w.ReleasedAt,
-            S.Orders.Values.Count(o => o.Summary.SlotId == w.SlotId)))],
-        [.. S.Routes], [.. S.Unassigned], S.Replans, S.LastPlannedAt, S.LastSolveMilliseconds, [.. S.Violations]);
+            _orders.Values.Count(o => o.Summary.SlotId == w.SlotId)))],
+        [.. S.Routes], [.. _unassigned], S.Replans, S.LastPlannedAt, S.LastSolveMilliseconds, [.. _violations]);
 
+    /// <summary>The tick never stops: it is how the dispatcher catches up with orders whose message was lost.</summary>
     private async Task EnsureTicking()
     {
         if (await this.GetReminder(TickReminder) is null)
         {
             await this.RegisterOrUpdateReminder(TickReminder, options.TickPeriod, options.TickPeriod);
-        }
-    }
-
-    private async Task StopTicking()
-    {
-        if (await this.GetReminder(TickReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
         }
     }
 

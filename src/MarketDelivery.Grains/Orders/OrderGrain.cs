@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
 using MarketDelivery.Domain;
 using MarketDelivery.Contracts.Common;
-using MarketDelivery.Contracts.Markets;
+using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
-using MarketDelivery.Contracts.Stalls;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Domain.Orders;
 using Microsoft.Extensions.Logging;
@@ -12,28 +11,21 @@ using Microsoft.Extensions.Logging;
 namespace MarketDelivery.Grains.Orders;
 
 /// <summary>
-/// One order. Its state is written before any answer is given, so an acknowledged order is durable. The stall
-/// and market grains hold views of it; they are brought up to date after each write (and again on activation,
-/// so a crash between the write and the update only delays them).
+/// One order. Its state is written before any answer is given, so an acknowledged order is durable. The order's
+/// storage writes its stall tickets and market-board line in the same transaction (see <c>OrderGrainStorage</c>),
+/// so a stored order is on every list it belongs to without any further call. After a write the order tells its
+/// market's dispatcher (one-way; the dispatcher also catches up from the stored orders on its own, so a lost
+/// message only delays) and pushes the change to live clients.
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order", "orders")] IPersistentState<Order> state,
     MarketCatalog catalog,
     MarketClock clock,
     IPushNotifier push,
-    ILogger<OrderGrain> logger) : Grain, IOrderGrain
+    GrainTestHooks hooks,
+    ILogger<OrderGrain> logger) : DurableGrain, IOrderGrain
 {
-    private IGrainTimer? _syncRetry;
-
     private Order Order => state.State;
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (Order.IsPlaced)
-        {
-            await TrySyncViews();
-        }
-    }
 
     public async Task<CommandResult<PlacedOrder>> Place(PlaceOrder command)
     {
@@ -52,11 +44,12 @@ public sealed class OrderGrain(
         }
 
         state.State = Order.Create(this.GetPrimaryKeyString(), validated.Value, clock.GetUtcNow());
-        await state.WriteStateAsync();
-        logger.LogInformation("Order {OrderId} placed at {MarketId} for slot {SlotId} with {Tickets} tickets",
+        await WriteAsync(state);
+        hooks.AfterOrderWritten?.Invoke(Order.OrderId, Order.CustomerId);
+        logger.LogDebug("Order {OrderId} placed at {MarketId} for slot {SlotId} with {Tickets} tickets",
             Order.OrderId, Order.MarketId, Order.SlotId, Order.Tickets.Count);
 
-        await TrySyncViews();
+        await Announce(ticketsBefore: []);
         return CommandResult<PlacedOrder>.Ok(new PlacedOrder(Order.ToView(), Replayed: false));
     }
 
@@ -75,11 +68,12 @@ public sealed class OrderGrain(
             return CommandError.NotFound($"Ticket '{ticketId}' is not a ticket of stall '{stallId}'.");
         }
 
+        var ticketsBefore = TicketVersions();
         var result = Order.ConfirmTicket(stallId, ticketId, lines.IsDefault ? [] : lines, stall, clock.GetUtcNow());
         if (result.Value is { Replayed: false })
         {
-            await state.WriteStateAsync();
-            await TrySyncViews();
+            await WriteAsync(state);
+            await Announce(ticketsBefore);
         }
 
         return result;
@@ -91,8 +85,9 @@ public sealed class OrderGrain(
     {
         if (Order.IsPlaced && Order.PlanDelivery(courierId, eta, note, clock.GetUtcNow()))
         {
-            await state.WriteStateAsync();
-            await TrySyncViews();
+            await WriteAsync(state);
+            // Only the courier, ETA or note changed: the dispatcher made the change, its followers and the board get it.
+            await Announce(TicketVersions(), toDispatcher: false);
         }
     }
 
@@ -104,7 +99,7 @@ public sealed class OrderGrain(
 
     public Task<CommandResult<OrderView>> Requeue() => Change(Order.Requeue);
 
-    /// <summary>Applies one change of the aggregate; writes and updates the views only when it changed something.</summary>
+    /// <summary>Applies one change of the aggregate; writes and announces it only when it changed something.</summary>
     private async Task<CommandResult<OrderView>> Change(Func<DateTimeOffset, CommandError?> change)
     {
         if (!Order.IsPlaced)
@@ -113,6 +108,7 @@ public sealed class OrderGrain(
         }
 
         var version = Order.Version;
+        var ticketsBefore = TicketVersions();
         if (change(clock.GetUtcNow()) is { } refused)
         {
             return refused;
@@ -120,41 +116,35 @@ public sealed class OrderGrain(
 
         if (Order.Version != version)
         {
-            await state.WriteStateAsync();
-            await TrySyncViews();
+            await WriteAsync(state);
+            await Announce(ticketsBefore);
         }
 
         return CommandResult<OrderView>.Ok(Order.ToView());
     }
 
     /// <summary>
-    /// Brings the stall and market views and live clients up to date. Views ignore stale versions, so repeating
-    /// this is harmless; on failure it is retried on a timer rather than failing the caller, whose change is
-    /// already durable.
+    /// Tells the dispatcher and live clients about a stored change. Nothing here can lose the change: it is already
+    /// on the stall lists and the board, and the dispatcher reconciles with the stored orders on its tick.
     /// </summary>
-    private async Task TrySyncViews()
+    /// <param name="ticketsBefore">The tickets' versions before the change: tickets that changed are pushed to their stalls.</param>
+    private async Task Announce(int[] ticketsBefore, bool toDispatcher = true)
     {
-        try
+        var summary = Order.ToSummary();
+        if (toDispatcher)
         {
-            foreach (var ticket in Order.Tickets)
-            {
-                await GrainFactory.GetGrain<IStallGrain>(ticket.StallId).TicketChanged(Order.TicketView(ticket));
-            }
+            // One-way: the dispatcher may be planning, and it calls orders itself.
+            await GrainFactory.GetGrain<IDispatcherGrain>(Order.MarketId).OrderChanged(summary);
+        }
 
-            await GrainFactory.GetGrain<IMarketGrain>(Order.MarketId).OrderChanged(Order.ToSummary());
-            await push.PublishAsync(PushGroups.Order(Order.OrderId), PushEvents.Order, Order.ToView());
-            _syncRetry?.Dispose();
-            _syncRetry = null;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        foreach (var (ticket, i) in Order.Tickets.Select((t, i) => (t, i)).Where(x => x.i >= ticketsBefore.Length || x.t.Version != ticketsBefore[x.i]))
         {
-            logger.LogWarning(ex, "Order {OrderId}: updating its stall and market views failed; retrying", Order.OrderId);
-            _syncRetry ??= this.RegisterGrainTimer(_ => TrySyncViews(), new GrainTimerCreationOptions
-            {
-                DueTime = TimeSpan.FromSeconds(5),
-                Period = TimeSpan.FromSeconds(15),
-                Interleave = false,
-            });
+            await push.PublishAsync(PushGroups.Stall(ticket.StallId), PushEvents.PickTicket, Order.TicketView(ticket));
         }
+
+        await push.PublishAsync(PushGroups.Market(Order.MarketId), PushEvents.MarketOrder, summary);
+        await push.PublishAsync(PushGroups.Order(Order.OrderId), PushEvents.Order, Order.ToView());
     }
+
+    private int[] TicketVersions() => [.. Order.Tickets.Select(t => t.Version)];
 }
