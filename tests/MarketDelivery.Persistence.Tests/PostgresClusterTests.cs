@@ -67,7 +67,7 @@ public sealed class PostgresClusterTests(PostgresClusterFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task Grain_state_round_trips_through_the_orders_storage()
+    public async Task Grain_state_round_trips_through_the_couriers_storage()
     {
         var grain = Cluster.GrainFactory.GetGrain<IPersistentCounterGrain>("roundtrip");
         await grain.Set("hello", 1);
@@ -81,7 +81,7 @@ public sealed class PostgresClusterTests(PostgresClusterFixture fixture) : IClas
     [Fact]
     public async Task Write_with_a_stale_etag_is_rejected()
     {
-        var storage = SiloServices.GetRequiredKeyedService<IGrainStorage>("orders");
+        var storage = SiloServices.GetRequiredKeyedService<IGrainStorage>("couriers");
         var grainId = GrainId.Create("stale-test", Guid.NewGuid().ToString("N"));
         var first = new GrainState<CounterState>(new CounterState());
         var second = new GrainState<CounterState>(new CounterState());

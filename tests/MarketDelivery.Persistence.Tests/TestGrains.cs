@@ -18,8 +18,8 @@ public interface IPersistentCounterGrain : IGrainWithStringKey
     Task<bool> HasReminder(string name);
 }
 
-/// <summary>A tiny grain whose state goes through the real provider under the "orders" storage name.</summary>
-public sealed class PersistentCounterGrain([PersistentState("x", "orders")] IPersistentState<CounterState> state)
+/// <summary>A tiny grain whose state goes through the real provider under the "couriers" storage name (ADO.NET; "orders" has its own store).</summary>
+public sealed class PersistentCounterGrain([PersistentState("x", "couriers")] IPersistentState<CounterState> state)
     : Grain, IPersistentCounterGrain, IRemindable
 {
     public async Task Set(string text, int count)
