@@ -65,6 +65,7 @@ public static class GrainCluster
                     ServiceId = ServiceId,
                 },
                 configureClustering: false);
+            siloBuilder.Services.AddStorageFaults(services.Faults);
             siloBuilder.Services.AddSingleton<MarketCatalog>(TestSiloServices.Catalog);
             siloBuilder.Services.AddSingleton(services.Clock);
             siloBuilder.Services.AddSingleton<IPushNotifier>(services.Push);

@@ -100,6 +100,9 @@ public sealed class TestSiloServices
 
     public RecordingPushNotifier Push { get; } = new();
 
+    /// <summary>Grain-state writes the test makes fail.</summary>
+    public StorageFaults Faults { get; } = new();
+
     /// <summary>Dispatch runs fast here: short debounce and solves, a tick every second, a wave released 45 min before its slot.</summary>
     public DispatchRuntimeOptions Dispatch { get; init; } = new()
     {
