@@ -40,6 +40,7 @@ public static class MarketDeliveryHost
         builder.Services.AddSignalR().AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
         builder.Services.AddSingleton<IPushNotifier, HubPushNotifier>();
         var dispatch = DispatchOptionsFrom(config);
+        builder.Services.AddFaultTestHooks(config);
         builder.Services.AddDispatch(dispatch);
 
         var contentRoot = builder.Environment.ContentRootPath;

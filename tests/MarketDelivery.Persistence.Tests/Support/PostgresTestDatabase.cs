@@ -4,8 +4,8 @@
 // Depends on Npgsql and the BCL only.
 //
 // Server: MARKETDELIVERY_TEST_POSTGRES (a connection string; its database is only used to CREATE/DROP test
-// databases) when set; otherwise a throwaway PostgreSQL 15 started once per test process from
-// /usr/lib/postgresql/15/bin on a free port (as the postgres user when running as root), with fsync off,
+// databases) when set; otherwise a throwaway PostgreSQL started once per test process from
+// /usr/lib/postgresql/*/bin on a free port (as the postgres user when running as root), with fsync off,
 // and stopped when the process exits. Several test assemblies running at once each start their own server
 // (own data directory and port) or share the variable's server with databases of distinct names.
 using System.Diagnostics;
@@ -69,10 +69,9 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
 /// <summary>The PostgreSQL server the tests of this process use.</summary>
 public static class PostgresTestServer
 {
-    private const string PgBin = "/usr/lib/postgresql/15/bin";
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? _adminConnectionString;
-    private static string? _ownedDataRoot;
+    private static PostgresInstance? _owned;
 
     public static async Task<string> GetAdminConnectionStringAsync(CancellationToken cancellationToken = default)
     {
@@ -87,9 +86,16 @@ public static class PostgresTestServer
             if (_adminConnectionString is null)
             {
                 var fromEnvironment = Environment.GetEnvironmentVariable(PostgresTestDatabase.ServerVariable);
-                _adminConnectionString = string.IsNullOrWhiteSpace(fromEnvironment)
-                    ? await StartThrowawayServerAsync(cancellationToken)
-                    : fromEnvironment;
+                if (string.IsNullOrWhiteSpace(fromEnvironment))
+                {
+                    _owned = await PostgresInstance.StartAsync(durable: false, cancellationToken);
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) => _owned.StopAndDelete();
+                    _adminConnectionString = _owned.AdminConnectionString + ";Pooling=true;Maximum Pool Size=50";
+                }
+                else
+                {
+                    _adminConnectionString = fromEnvironment;
+                }
             }
 
             return _adminConnectionString;
@@ -99,8 +105,40 @@ public static class PostgresTestServer
             Gate.Release();
         }
     }
+}
 
-    private static async Task<string> StartThrowawayServerAsync(CancellationToken cancellationToken)
+/// <summary>
+/// A PostgreSQL server of a test's own, from the local binaries, that the test may stop and start again (to show
+/// what the system does while its database is away). Removed with its data when disposed or at process exit.
+/// </summary>
+public sealed class PostgresInstance : IAsyncDisposable
+{
+    private static readonly string PgBin = Directory.Exists("/usr/lib/postgresql")
+        ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
+            .OrderBy(d => d, StringComparer.Ordinal).LastOrDefault() ?? "/usr/lib/postgresql/15/bin"
+        : "/usr/lib/postgresql/15/bin";
+
+    private readonly string _root;
+    private readonly bool _asRoot;
+    private readonly bool _durable;
+    private bool _deleted;
+
+    private PostgresInstance(string root, bool asRoot, bool durable, int port)
+    {
+        _root = root;
+        _asRoot = asRoot;
+        _durable = durable;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>To the <c>postgres</c> database, for creating test databases.</summary>
+    public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+
+    /// <summary>Initialises a data directory and starts the server on a free port.</summary>
+    /// <param name="durable">False turns fsync off (fast, for tests that never crash the database itself).</param>
+    public static async Task<PostgresInstance> StartAsync(bool durable, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(Path.Combine(PgBin, "initdb")))
         {
@@ -116,44 +154,58 @@ public static class PostgresTestServer
             await RunAsync("chown", ["postgres:postgres", root], root, asPostgres: false, cancellationToken);
         }
 
-        var data = Path.Combine(root, "data");
         await RunAsync(Path.Combine(PgBin, "initdb"),
-            ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"],
+            ["-D", Path.Combine(root, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"],
             root, asRoot, cancellationToken);
 
         // A free port can be taken by another process between probing and binding: try a few.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var instance = new PostgresInstance(root, asRoot, durable, FreePort());
             try
             {
-                await RunAsync(Path.Combine(PgBin, "pg_ctl"),
-                [
-                    "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "30",
-                    "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-                    "start",
-                ], root, asRoot, cancellationToken);
+                await instance.StartAsync(cancellationToken);
+                return instance;
             }
             catch (InvalidOperationException) when (attempt < 4)
             {
-                continue;
             }
-
-            _ownedDataRoot = root;
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => StopOwnedServer(asRoot);
-            return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
         }
     }
 
-    private static void StopOwnedServer(bool asRoot)
+    /// <summary>Starts the (stopped) server again on the same port and data.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var root = _ownedDataRoot;
-        if (root is null)
+        var settings = $"-c listen_addresses=127.0.0.1 -p {Port} -k {_root} -c max_connections=200";
+        if (!_durable)
+        {
+            settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        }
+
+        return RunAsync(Path.Combine(PgBin, "pg_ctl"),
+            ["-D", Path.Combine(_root, "data"), "-l", Path.Combine(_root, "server.log"), "-w", "-t", "30", "-o", settings, "start"],
+            _root, _asRoot, cancellationToken);
+    }
+
+    /// <summary>Stops the server at once (connections are cut, as when a database host goes away).</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(Path.Combine(PgBin, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop"], _root, _asRoot, cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        StopAndDelete();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stops the server and removes its directory; safe to call more than once, and at process exit.</summary>
+    public void StopAndDelete()
+    {
+        if (_deleted)
         {
             return;
         }
 
-        _ownedDataRoot = null;
+        _deleted = true;
         try
         {
             NpgsqlConnection.ClearAllPools();
@@ -163,7 +215,7 @@ public static class PostgresTestServer
             foreach (var argument in (string[])
                      [
                          "-c", "$1 \"$2\" -D \"$3/data\" -m immediate -w stop >/dev/null 2>&1; rm -rf \"$3\"", "sh",
-                         asRoot ? "runuser -u postgres --" : "", Path.Combine(PgBin, "pg_ctl"), root,
+                         _asRoot ? "runuser -u postgres --" : "", Path.Combine(PgBin, "pg_ctl"), _root,
                      ])
             {
                 stop.ArgumentList.Add(argument);

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Npgsql;
+
+namespace MarketDelivery.Server.Tests.Support;
+
+/// <summary>A server started as its own process from the build output, the way a deployment runs it.</summary>
+public sealed class ServerProcess : IDisposable
+{
+    public static readonly TimeSpan StartupPatience = TimeSpan.FromSeconds(90);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+    }
+
+    public HttpClient Http { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Applies the schema the way docker-compose's migrate step does.</summary>
+    public static async Task Migrate(string connectionString)
+    {
+        using var process = Process.Start(StartInfo(["migrate", "--postgres", connectionString]))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(StartupPatience).Token);
+        Assert.True(process.ExitCode == 0, await output + await error);
+    }
+
+    /// <summary>A server and silo on PostgreSQL in cluster <paramref name="clusterId"/>, on free ports; more settings as <c>--Key value</c> pairs.</summary>
+    public static ServerProcess Start(string name, string connectionString, string clusterId, params string[] settings)
+    {
+        var port = MarketServer.FreePort();
+        string[] args =
+        [
+            "--urls", $"http://127.0.0.1:{port}",
+            "--ConnectionStrings:Postgres", connectionString,
+            "--Storage:MigrateOnStartup", "false",
+            "--Orleans:ClusterId", clusterId,
+            "--Orleans:SiloPort", MarketServer.FreePort().ToString(CultureInfo.InvariantCulture),
+            "--Orleans:GatewayPort", MarketServer.FreePort().ToString(CultureInfo.InvariantCulture),
+            .. settings,
+        ];
+        var process = new Process { StartInfo = StartInfo(args), EnableRaisingEvents = true };
+        var server = new ServerProcess(process, port);
+        process.OutputDataReceived += (_, e) => server.Append(name, e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(name, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    public async Task WaitHealthy()
+    {
+        var deadline = DateTime.UtcNow + StartupPatience;
+        while (true)
+        {
+            Assert.False(_process.HasExited, $"the server exited early:\n{Output}");
+            try
+            {
+                if ((await Http.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the server did not become healthy:\n{Output}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="count"/> silos are Active in the membership table, so none serves alone.</summary>
+    public static async Task WaitForActiveSilos(string connectionString, int count, IEnumerable<ServerProcess> servers)
+    {
+        var deadline = DateTime.UtcNow + StartupPatience;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        while (true)
+        {
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM md_membership WHERE status = 3", connection);
+            var active = Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+            if (active >= count)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"only {active} of {count} silos became active: {string.Join("\n", servers.Select(s => s.Output))}");
+            await Task.Delay(200);
+        }
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+    }
+
+    private static ProcessStartInfo StartInfo(string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MarketDelivery.Server.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        return info;
+    }
+
+    private void Append(string name, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Append(name).Append(": ").AppendLine(line);
+        }
+    }
+}
