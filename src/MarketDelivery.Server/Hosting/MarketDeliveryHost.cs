@@ -58,6 +58,7 @@ public static class MarketDeliveryHost
                 silo.ConfigureEndpoints(address, persistence.SiloPort, persistence.GatewayPort, listenOnAnyHostAddress: !string.IsNullOrWhiteSpace(host));
             }
         });
+        builder.AddMarketDeliveryObservability();
 
         return builder;
     }
@@ -85,6 +86,7 @@ public static class MarketDeliveryHost
         app.MapStallsApi();
         app.MapCouriersApi();
         app.MapHub<MarketHub>(MarketHub.Path);
+        app.MapMarketDeliveryObservability();
         return app;
     }
 
