@@ -6,9 +6,10 @@ namespace MarketDelivery.Load;
 /// <summary>
 /// PostgreSQL's own counters for the server's database at one moment: committed and rolled-back transactions
 /// (<c>pg_stat_database</c>), statement calls by query (<c>pg_stat_statements</c>, when the extension is loaded) and
-/// the WAL position. Two snapshots around a run give the database cost per order.
+/// the WAL position, and the checkpoints so far (a checkpoint during a run inflates its WAL with full-page images).
+/// Two snapshots around a run give the database cost per order.
 /// </summary>
-public sealed record DatabaseSnapshot(long Transactions, IReadOnlyDictionary<long, (long Calls, string Query)>? Statements, decimal WalBytes)
+public sealed record DatabaseSnapshot(long Transactions, IReadOnlyDictionary<long, (long Calls, string Query)>? Statements, decimal WalBytes, long Checkpoints)
 {
     /// <summary>Statements this benchmark itself runs to take snapshots; they are not the server's cost.</summary>
     private const string OwnMarker = "/* marketdelivery-load */";
@@ -24,14 +25,17 @@ public sealed record DatabaseSnapshot(long Transactions, IReadOnlyDictionary<lon
 
         long transactions;
         decimal wal;
+        long checkpoints;
         await using (var counters = new NpgsqlCommand(
-            $"{OwnMarker} SELECT xact_commit + xact_rollback, pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') FROM pg_stat_database WHERE datname = current_database()",
+            $"{OwnMarker} SELECT xact_commit + xact_rollback, pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0'), " +
+            "(SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) FROM pg_stat_database WHERE datname = current_database()",
             connection))
         await using (var reader = await counters.ExecuteReaderAsync(ct))
         {
             await reader.ReadAsync(ct);
             transactions = reader.GetInt64(0);
             wal = reader.GetDecimal(1);
+            checkpoints = reader.GetInt64(2);
         }
 
         Dictionary<long, (long, string)>? statements = null;
@@ -58,7 +62,7 @@ public sealed record DatabaseSnapshot(long Transactions, IReadOnlyDictionary<lon
                           "Start PostgreSQL with -c shared_preload_libraries=pg_stat_statements and CREATE EXTENSION pg_stat_statements for statement counts.");
         }
 
-        return new DatabaseSnapshot(transactions, statements, wal);
+        return new DatabaseSnapshot(transactions, statements, wal, checkpoints);
     }
 
     /// <summary>Creates pg_stat_statements in the database if the library is preloaded; harmless when it is not.</summary>
@@ -109,7 +113,7 @@ public sealed record DatabaseSnapshot(long Transactions, IReadOnlyDictionary<lon
         yield return string.Create(CultureInfo.InvariantCulture,
             $"DB round_trips_per_order={roundTrips:0.00} wal_bytes_per_order={wal / n:0} xacts_per_order={transactions / (double)n:0.00} " +
             $"resets_per_order={resets / (double)n:0.00} statements_per_order={(calls is { } k ? (k / (double)n).ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} orders={orders} " +
-            $"round_trips_from={(calls is null ? "pg_stat_database" : "pg_stat_statements")}");
+            $"round_trips_from={(calls is null ? "pg_stat_database" : "pg_stat_statements")} checkpoints={after.Checkpoints - before.Checkpoints}");
         foreach (var (c, query) in busiest.OrderByDescending(x => x.Calls).Take(8))
         {
             var text = string.Join(' ', query.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
