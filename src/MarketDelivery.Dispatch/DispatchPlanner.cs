@@ -62,6 +62,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(settings);
         cancellationToken.ThrowIfCancellationRequested();
+        using var telemetry = DispatchTelemetry.StartSolve(insertOnly);
         var clock = Stopwatch.StartNew();
         var travel = new CachingTravelSource(Travel);
         var built = ProblemBuilder.Build(snapshot, settings);

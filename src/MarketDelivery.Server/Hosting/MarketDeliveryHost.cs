@@ -59,6 +59,7 @@ public static class MarketDeliveryHost
                 silo.ConfigureEndpoints(address, persistence.SiloPort, persistence.GatewayPort, listenOnAnyHostAddress: !string.IsNullOrWhiteSpace(host));
             }
         });
+        builder.AddMarketDeliveryObservability();
 
         return builder;
     }
@@ -86,6 +87,7 @@ public static class MarketDeliveryHost
         app.MapStallsApi();
         app.MapCouriersApi();
         app.MapHub<MarketHub>(MarketHub.Path);
+        app.MapMarketDeliveryObservability();
         return app;
     }
 
