@@ -23,6 +23,13 @@ public sealed class DispatchOrderEntry
     public DateTimeOffset ExpectedReadyAt { get; set; }
 }
 
+/// <summary>How many live orders a slot has, and how many of them wait ready at the hand-over point.</summary>
+internal sealed class SlotCount
+{
+    public int Orders { get; set; }
+    public int Ready { get; set; }
+}
+
 /// <summary>What the plan in force tells an order: its courier and ETA, or why it has none.</summary>
 internal readonly record struct OrderAssignment(string? CourierId, DateTimeOffset? Eta, string? Note);
 
@@ -79,6 +86,8 @@ public sealed class DispatcherGrain(
 
     /// <summary>The market's live orders, from the order store and the orders' messages.</summary>
     private readonly Dictionary<string, DispatchOrderEntry> _orders = [];
+    /// <summary>Live and ready orders per slot, kept with <see cref="_orders"/> so a change costs the same however many there are.</summary>
+    private readonly Dictionary<string, SlotCount> _slots = [];
     /// <summary>Feed position read up to, and the one read up to a tick earlier, from which the next catch-up reads.</summary>
     private long _feedRead;
     private long _feedSafe;
@@ -158,6 +167,7 @@ public sealed class DispatcherGrain(
                 return OrderChange.None;
             }
 
+            Count(before!, -1);
             _unassigned.RemoveAll(u => u.OrderId == order.OrderId);
             _assigned.Remove(order.OrderId);
             _told.Remove(order.OrderId);
@@ -168,6 +178,12 @@ public sealed class DispatcherGrain(
         entry.Summary = order;
         entry.ExpectedReadyAt = order.ReadyAt ?? Later(entry.ExpectedReadyAt, (order.PlacedAt ?? order.UpdatedAt) + options.ExpectedPickTime);
         _orders[order.OrderId] = entry;
+        if (before is not null)
+        {
+            Count(before, -1);
+        }
+
+        Count(order, +1);
         if (!S.Waves.ContainsKey(order.SlotId))
         {
             S.Waves[order.SlotId] = new WaveEntry
@@ -184,6 +200,15 @@ public sealed class DispatcherGrain(
             : before.Status != order.Status || before.WeightGrams != order.WeightGrams ? OrderChange.Changed
             : OrderChange.None;
     }
+
+    private void Count(OrderSummary order, int delta)
+    {
+        var slot = _slots.TryGetValue(order.SlotId, out var held) ? held : _slots[order.SlotId] = new SlotCount();
+        slot.Orders += delta;
+        slot.Ready += order.Status == OrderStatus.ReadyForPickup ? delta : 0;
+    }
+
+    private int OrdersOf(string slotId) => _slots.TryGetValue(slotId, out var slot) ? slot.Orders : 0;
 
     /// <summary>Plans around an applied change: stores a new wave, re-plans a released wave, releases due waves.</summary>
     private async Task React(OrderSummary order, OrderChange change)
@@ -285,9 +310,10 @@ public sealed class DispatcherGrain(
             }
         }
 
-        foreach (var old in S.Waves.Values.Where(w => w.SlotEnd < now - TimeSpan.FromDays(1) && !_orders.Values.Any(o => o.Summary.SlotId == w.SlotId)).ToList())
+        foreach (var old in S.Waves.Values.Where(w => w.SlotEnd < now - TimeSpan.FromDays(1) && OrdersOf(w.SlotId) == 0).ToList())
         {
             S.Waves.Remove(old.SlotId);
+            _slots.Remove(old.SlotId);
             _wavesChanged = true;
         }
 
@@ -317,13 +343,13 @@ public sealed class DispatcherGrain(
         var released = false;
         foreach (var wave in S.Waves.Values.Where(w => w.ReleasedAt is null))
         {
-            var ready = _orders.Values.Count(o => o.Summary.SlotId == wave.SlotId && o.Summary.Status == OrderStatus.ReadyForPickup);
+            var ready = _slots.TryGetValue(wave.SlotId, out var slot) ? slot.Ready : 0;
             if (options.Waves.ShouldRelease(now, wave.SlotStart, ready))
             {
                 wave.ReleasedAt = now;
                 released = true;
                 logger.LogInformation("Market {MarketId}: wave {SlotId} released with {Orders} orders", MarketId, wave.SlotId,
-                    _orders.Values.Count(o => o.Summary.SlotId == wave.SlotId));
+                    OrdersOf(wave.SlotId));
             }
         }
 
@@ -543,7 +569,7 @@ public sealed class DispatcherGrain(
     private DispatchBoard Board() => new(
         MarketId,
         [.. S.Waves.Values.OrderBy(w => w.SlotStart).Select(w => new WaveView(w.SlotId, w.SlotStart, w.SlotEnd, w.ReleaseAt, w.ReleasedAt,
-            _orders.Values.Count(o => o.Summary.SlotId == w.SlotId)))],
+            OrdersOf(w.SlotId)))],
         [.. S.Routes], [.. _unassigned], S.Replans, S.LastPlannedAt, S.LastSolveMilliseconds, [.. _violations]);
 
     /// <summary>The tick never stops: it is how the dispatcher catches up with orders whose message was lost.</summary>
