@@ -108,6 +108,10 @@ public static class ApiClientExtensions
     public static Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> PostJson(this HttpClient http, string path, object? body, string? idempotencyKey = null) =>
         http.SendJson(HttpMethod.Post, path, body, idempotencyKey);
 
+    /// <summary>Places an order under a new Idempotency-Key, as a client app does for each new order.</summary>
+    public static Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> PlaceOrder(this HttpClient http, object body) =>
+        http.PostJson("/api/orders", body, idempotencyKey: Guid.NewGuid().ToString("N"));
+
     public static async Task<JsonNode> GetJson(this HttpClient http, string path)
     {
         var (status, body, _) = await http.SendJson(HttpMethod.Get, path);
