@@ -86,7 +86,7 @@ public static class MarketDeliveryHost
         // Liveness runs no check: the process answers. Readiness (and /health, kept for existing probes) checks the
         // database and the silo; unhealthy is a 503.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        var ready = new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadinessChecks.ReadyTag) };
+        var ready = new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadinessChecks.ReadyTag), ResponseWriter = HealthReportJson.Write };
         app.MapHealthChecks("/health/ready", ready);
         app.MapHealthChecks("/health", ready);
         app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();

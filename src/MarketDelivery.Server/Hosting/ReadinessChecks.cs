@@ -2,6 +2,7 @@ using MarketDelivery.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 
 namespace MarketDelivery.Server.Hosting;
@@ -54,21 +55,56 @@ public sealed class DatabaseReadinessCheck(PersistenceOptions persistence) : IHe
         new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 3, CommandTimeout = 3 }.ConnectionString;
 }
 
-/// <summary>The local silo is an active member of the cluster and the grain runtime answers a call.</summary>
-public sealed class SiloReadinessCheck(IGrainFactory grains, ILocalSiloDetails silo) : IHealthCheck
+/// <summary>
+/// The local silo is an active member of the cluster (its own membership view, no database read) and its grain runtime
+/// answers a call (a stateless worker on this silo, no storage), within the check's timeout.
+/// </summary>
+public sealed class SiloReadinessCheck(IGrainFactory grains, ILocalSiloDetails silo, IClusterMembershipService membership) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+        if (status != SiloStatus.Active)
+        {
+            return HealthCheckResult.Unhealthy($"Silo {silo.SiloAddress} is {status}, not an active member of the cluster.");
+        }
+
         try
         {
-            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(ReadinessChecks.CheckTimeout, cancellationToken);
-            return hosts.TryGetValue(silo.SiloAddress, out var status) && status == SiloStatus.Active
-                ? HealthCheckResult.Healthy($"Silo {silo.SiloAddress} is active; {hosts.Count} active silo(s).")
-                : HealthCheckResult.Unhealthy($"Silo {silo.SiloAddress} is not an active member of the cluster.");
+            await grains.GetGrain<IReadinessProbeGrain>(0).Ping().WaitAsync(ReadinessChecks.CheckTimeout, cancellationToken);
+            return HealthCheckResult.Healthy($"Silo {silo.SiloAddress} is active and answers grain calls.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return HealthCheckResult.Unhealthy($"The grain runtime does not answer: {ex.GetType().Name}.", ex);
         }
+    }
+}
+
+/// <summary>A call that only the local grain runtime has to serve: no state, no other silo.</summary>
+[Alias("md.IReadinessProbeGrain")]
+public interface IReadinessProbeGrain : IGrainWithIntegerKey
+{
+    [Alias("Ping")]
+    Task Ping();
+}
+
+[StatelessWorker(1)]
+public sealed class ReadinessProbeGrain : Grain, IReadinessProbeGrain
+{
+    public Task Ping() => Task.CompletedTask;
+}
+
+/// <summary>Writes the overall status and each check's status and description as JSON, for operators and tests.</summary>
+public static class HealthReportJson
+{
+    public static Task Write(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
     }
 }

@@ -26,12 +26,16 @@ public sealed class TransientFailureTests
         var slot = await Baskets.OpenSlot(http);
         var (placedStatus, placed, _) = await http.PlaceOrder(Baskets.TwoStallOrder(slot, "before-outage"));
         Assert.Equal(HttpStatusCode.Created, placedStatus);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+        var healthy = await http.GetJson("/health/ready");
+        Assert.Equal("Healthy", (string)healthy["checks"]!["database"]!["status"]!);
+        Assert.Equal("Healthy", (string)healthy["checks"]!["silo"]!["status"]!);
 
         await using var outage = await DatabaseOutage.BeginAsync(database);
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health/ready")).StatusCode);
+        var (readyStatus, ready, _) = await http.SendJson(HttpMethod.Get, "/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readyStatus);
+        Assert.Equal("Unhealthy", (string)ready!["checks"]!["database"]!["status"]!);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health")).StatusCode);
 
         // A command that needs storage (a new courier is read, then written) is not retried: 503 at once.
