@@ -2,6 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MarketDelivery.Server.Api;
+using MarketDelivery.Server.Hubs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using MarketDelivery.Server.Tests.Support;
 using MarketDelivery.Testing;
 using Npgsql;
@@ -45,11 +52,16 @@ public sealed class TransientFailureTests
         });
         AssertTransientProblem(registered, problem, response);
 
-        // A read retries for the server's budget, then gives up with a 503 too.
+        // A read retries for the server's budget, then gives up with a 503 too; a hub call the same way with a hub
+        // error that says to try again, and its connection stays open.
+        await using var hub = await HubClient.Connect(server);
+        var hubCall = Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<object>(nameof(MarketHub.JoinCourier), "outage-phone"));
         var clock = Stopwatch.StartNew();
         var (read, readProblem, readResponse) = await http.SendJson(HttpMethod.Get, "/api/orders/o-bbbbbbbbbbbbbbbb");
         AssertTransientProblem(read, readProblem, readResponse);
         Assert.True(clock.Elapsed >= IdempotentCalls.Budget - TimeSpan.FromSeconds(1), $"gave up after {clock.Elapsed}");
+        Assert.Contains("try again", (await hubCall).Message, StringComparison.Ordinal);
+        Assert.Equal(HubConnectionState.Connected, hub.State);
 
         // A read that starts during the outage and outlives it succeeds: the client sees latency, not an error.
         var during = http.GetAsync("/api/orders/o-cccccccccccccccc");
@@ -59,6 +71,42 @@ public sealed class TransientFailureTests
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
         Assert.Equal("placed", (string)(await http.GetJson($"/api/orders/{placed!["orderId"]}"))["status"]!);
+    }
+
+    [Fact]
+    public async Task A_transient_exception_anywhere_is_a_503_problem_and_a_bug_is_a_500_problem_without_retry_after()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var server = new MarketServer(database.ConnectionString, clusterId: "faults",
+            services: s => s.AddSingleton<IStartupFilter>(new FailingEndpoints()));
+        using var http = server.Start();
+
+        var (silo, siloProblem, siloResponse) = await http.SendJson(HttpMethod.Get, "/test-failure/silo");
+        AssertTransientProblem(silo, siloProblem, siloResponse);
+        var (wrapped, wrappedProblem, wrappedResponse) = await http.SendJson(HttpMethod.Get, "/test-failure/wrapped-database");
+        AssertTransientProblem(wrapped, wrappedProblem, wrappedResponse);
+
+        var (bug, bugProblem, bugResponse) = await http.SendJson(HttpMethod.Get, "/test-failure/bug");
+        Assert.Equal(HttpStatusCode.InternalServerError, bug);
+        Assert.Equal("application/problem+json", bugResponse.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(500, (int)bugProblem!["status"]!);
+        Assert.Null(bugResponse.Headers.RetryAfter);
+    }
+
+    /// <summary>Requests under /test-failure/ throw the named exception after the app's pipeline found no endpoint.</summary>
+    private sealed class FailingEndpoints : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Use((HttpContext context, RequestDelegate _) => context.Request.Path.Value switch
+            {
+                "/test-failure/silo" => throw new SiloUnavailableException(),
+                "/test-failure/wrapped-database" => throw new OrleansException("activation failed", new NpgsqlException("Failed to connect", new SocketException())),
+                "/test-failure/bug" => throw new InvalidOperationException("Sequence contains no elements"),
+                _ => Task.CompletedTask,
+            });
+        };
     }
 
     public static TheoryData<string, Exception, bool> Failures => new()
