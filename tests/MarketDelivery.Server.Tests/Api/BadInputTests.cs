@@ -155,7 +155,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
     public async Task A_bad_confirmation_is_a_400_problem_and_the_ticket_stays_open(string name, object[] lines)
     {
         var slot = await Baskets.OpenSlot(Http);
-        var (_, placed, _) = await Http.PlaceOrder(Baskets.TwoStallOrder(slot, $"confirm-{name}"));
+        var (_, placed, _) = await Http.PlaceOrder(Baskets.TwoStallOrder(slot, $"confirm-{name.Replace(' ', '-')}"));
         var ticket = (string)placed!["tickets"]![0]!["ticketId"]!;
 
         var (status, problem, _) = await Http.PostJson($"/api/stalls/amsa-chaeso/tickets/{ticket}/confirm", new { lines });
