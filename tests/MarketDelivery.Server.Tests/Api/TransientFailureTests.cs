@@ -63,14 +63,18 @@ public sealed class TransientFailureTests
         Assert.Contains("try again", (await hubCall).Message, StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, hub.State);
 
-        // A read that starts during the outage and outlives it succeeds: the client sees latency, not an error.
-        var during = http.GetAsync("/api/orders/o-cccccccccccccccc");
+        // A read and an order that start during the outage and outlive it succeed: the client sees latency, not an error.
+        var readDuring = http.GetAsync("/api/orders/o-cccccccccccccccc");
+        var orderDuring = http.PlaceOrder(Baskets.TwoStallOrder(slot, "during-outage"));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         await outage.EndAsync();
-        Assert.Equal(HttpStatusCode.NotFound, (await during).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await readDuring).StatusCode);
+        var (orderStatus, order, _) = await orderDuring;
+        Assert.True(orderStatus == HttpStatusCode.Created, $"{(int)orderStatus}: {order?.ToJsonString()}");
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
         Assert.Equal("placed", (string)(await http.GetJson($"/api/orders/{placed!["orderId"]}"))["status"]!);
+        Assert.Equal("placed", (string)(await http.GetJson($"/api/orders/{order!["orderId"]}"))["status"]!);
     }
 
     [Fact]
