@@ -28,15 +28,18 @@ public sealed record DeliveryFailedRequest(string OrderId, string? Reason);
 /// <summary>The courier's phone: shift, position, arrival, pick-up, delivery with proof, failed delivery, route.</summary>
 public static class CouriersApi
 {
-    private const int MaxIdLength = 100;
-
     public static void MapCouriersApi(this IEndpointRouteBuilder app)
     {
         var couriers = app.MapGroup("/api/couriers/{courierId}").WithTags("Couriers");
 
         couriers.MapPut("/", async Task<Results<Ok<CourierView>, ProblemHttpResult>> (string courierId, RegisterCourierRequest body, MarketCatalog catalog, IGrainFactory grains) =>
             {
-                if (InvalidId(courierId) is { } bad)
+                var check = Check(courierId)
+                    .Text("name", body.Name)
+                    .Text("district", body.District)
+                    .Ids("marketIds", body.MarketIds, required: false)
+                    .Ids("skills", body.Skills, required: false);
+                if (check.Problem is { } bad)
                 {
                     return bad;
                 }
@@ -53,51 +56,68 @@ public static class CouriersApi
             })
             .WithSummary("Registers or updates a courier: vehicle, capacities, the markets served (the first one dispatches them).");
 
-        couriers.MapGet("/", async Task<Results<Ok<CourierView>, ProblemHttpResult>> (string courierId, IGrainFactory grains) =>
-                await Courier(grains, courierId).GetView() is { } view ? TypedResults.Ok(view) : Problems.NotFound($"There is no courier '{courierId}'."))
+        couriers.MapGet("/", async Task<Results<Ok<CourierView>, ProblemHttpResult>> (string courierId, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
+            {
+                if (Check(courierId).Problem is { } bad)
+                {
+                    return bad;
+                }
+
+                return await calls.Run(() => Courier(grains, courierId).GetView(), aborted) is { } view
+                    ? TypedResults.Ok(view)
+                    : Problems.NotFound($"There is no courier '{courierId}'.");
+            })
             .WithSummary("The courier: shift, position, orders on board and the planned route (next stop first).");
 
-        couriers.MapGet("/route.geojson", async Task<IResult> (string courierId, IGrainFactory grains, MarketCatalog catalog) =>
-                await Courier(grains, courierId).GetView() is { } view
+        couriers.MapGet("/route.geojson", async Task<IResult> (string courierId, IGrainFactory grains, MarketCatalog catalog, IdempotentCalls calls, CancellationToken aborted) =>
+            {
+                if (Check(courierId).Problem is { } bad)
+                {
+                    return bad;
+                }
+
+                return await calls.Run(() => Courier(grains, courierId).GetView(), aborted) is { } view
                     ? Results.Text(RouteGeoJson(view, catalog), "application/geo+json")
-                    : Problems.NotFound($"There is no courier '{courierId}'."))
+                    : Problems.NotFound($"There is no courier '{courierId}'.");
+            })
             .WithSummary("The planned route as a GeoJSON FeatureCollection: a LineString from the courier's position (or home market) through every stop, and a Point per stop.");
 
         couriers.MapPost("/shift/start", async (string courierId, StartShiftRequest body, IGrainFactory grains) =>
-                Answer(await Courier(grains, courierId).StartShift(body.PlannedEnd)))
+                Check(courierId).Problem ?? Answer(await Courier(grains, courierId).StartShift(body.PlannedEnd)))
             .WithSummary("Starts a shift until the planned end.");
 
         couriers.MapPost("/shift/end", async (string courierId, IGrainFactory grains) =>
-                Answer(await Courier(grains, courierId).EndShift()))
+                Check(courierId).Problem ?? Answer(await Courier(grains, courierId).EndShift()))
             .WithSummary("Ends the shift; unstarted stops are re-planned onto other couriers. 409 while orders are on board.");
 
         couriers.MapPost("/position", async (string courierId, PositionRequest body, IGrainFactory grains) =>
-                Answer(await Courier(grains, courierId).UpdatePosition(new GeoPosition(body.Lat, body.Lon))))
+                Check(courierId).Problem ?? Answer(await Courier(grains, courierId).UpdatePosition(new GeoPosition(body.Lat, body.Lon))))
             .WithSummary("Reports the courier's position; a courier falling behind the plan triggers a re-plan.");
 
         couriers.MapPost("/arrived", async (string courierId, ArrivedRequest body, IGrainFactory grains) =>
-                Answer(await Courier(grains, courierId).ArrivedAtHandOver(body.MarketId)))
+                Check(courierId).Id("marketId", body.MarketId).Problem
+                ?? Answer(await Courier(grains, courierId).ArrivedAtHandOver(body.MarketId)))
             .WithSummary("The courier is at the market's hand-over point.");
 
         couriers.MapPost("/pickup", async (string courierId, PickUpRequest body, IGrainFactory grains) =>
-                Answer(await Courier(grains, courierId).PickUp([.. body.OrderIds ?? []])))
+                Check(courierId).Ids("orderIds", body.OrderIds).Problem
+                ?? Answer(await Courier(grains, courierId).PickUp([.. body.OrderIds])))
             .WithSummary("The courier collected the bags of these orders; they are out for delivery.");
 
         couriers.MapPost("/delivered", async (string courierId, DeliveredRequest body, IGrainFactory grains) =>
-                Answer(await Courier(grains, courierId).Deliver(body.OrderId, new DeliveryProof(body.DeliveryCode, body.PhotoRef))))
+                Check(courierId).Id("orderId", body.OrderId).Text("deliveryCode", body.DeliveryCode).Text("photoRef", body.PhotoRef).Problem
+                ?? Answer(await Courier(grains, courierId).Deliver(body.OrderId, new DeliveryProof(body.DeliveryCode, body.PhotoRef))))
             .WithSummary("Hands an order over, with proof: the customer's delivery code or a photo reference.");
 
         couriers.MapPost("/failed", async (string courierId, DeliveryFailedRequest body, IGrainFactory grains) =>
-                Answer(await Courier(grains, courierId).FailDelivery(body.OrderId, body.Reason ?? "")))
+                Check(courierId).Id("orderId", body.OrderId).Text("reason", body.Reason).Problem
+                ?? Answer(await Courier(grains, courierId).FailDelivery(body.OrderId, body.Reason ?? "")))
             .WithSummary("The customer could not be reached: the order returns to the market, where staff send it again or cancel it.");
     }
 
     private static ICourierGrain Courier(IGrainFactory grains, string courierId) => grains.GetGrain<ICourierGrain>(courierId);
 
-    private static ProblemHttpResult? InvalidId(string courierId) =>
-        courierId.Length > MaxIdLength || courierId.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
-            ? Problems.Invalid("courierId", $"A courier id is 1 to {MaxIdLength} characters without spaces.")
-            : null;
+    private static InputCheck Check(string courierId) => InputRules.Check().Id("courierId", courierId);
 
     private static Results<Ok<CourierView>, ProblemHttpResult> Answer(CommandResult<CourierView> result) =>
         result.Value is { } view ? TypedResults.Ok(view) : Problems.From(result.Error!);

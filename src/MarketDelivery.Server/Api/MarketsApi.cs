@@ -35,35 +35,41 @@ public static class MarketsApi
             .WithSummary("Markets with the delivery slots that can be booked now, for today and tomorrow.");
 
         markets.MapGet("/{marketId}/catalog", Results<Ok<CatalogDto>, ProblemHttpResult> (string marketId, MarketCatalog catalog) =>
-                catalog.FindMarket(marketId) is { } market
-                    ? TypedResults.Ok(new CatalogDto(market.Id, market.Name, [.. market.Stalls.Select(ToDto)]))
-                    : Problems.NotFound($"There is no market '{marketId}'."))
+                Known(marketId, catalog) is { } bad ? bad : TypedResults.Ok(ToDto(catalog.FindMarket(marketId)!)))
             .WithSummary("The market's stalls and their products with prices in won.");
 
         markets.MapGet("/{marketId}/orders", async Task<Results<Ok<IReadOnlyList<OrderSummary>>, ProblemHttpResult>> (
-                string marketId, string? slotId, MarketCatalog catalog, IGrainFactory grains) =>
+                string marketId, string? slotId, MarketCatalog catalog, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
             {
-                if (catalog.FindMarket(marketId) is null)
+                if ((Known(marketId, catalog) ?? InputRules.Check().OptionalId("slotId", slotId).Problem) is { } bad)
                 {
-                    return Problems.NotFound($"There is no market '{marketId}'.");
+                    return bad;
                 }
 
-                return TypedResults.Ok<IReadOnlyList<OrderSummary>>(await grains.GetGrain<IMarketGrain>(marketId).GetOrders(slotId));
+                return TypedResults.Ok<IReadOnlyList<OrderSummary>>(await calls.Run(() => grains.GetGrain<IMarketGrain>(marketId).GetOrders(slotId), aborted));
             })
             .WithSummary("The market's board of orders, for market staff; optionally one delivery slot.");
 
-        markets.MapGet("/{marketId}/dispatch", async Task<Results<Ok<DispatchBoard>, ProblemHttpResult>> (string marketId, MarketCatalog catalog, IGrainFactory grains) =>
-                catalog.FindMarket(marketId) is null
-                    ? Problems.NotFound($"There is no market '{marketId}'.")
-                    : TypedResults.Ok(await grains.GetGrain<IDispatcherGrain>(marketId).GetBoard()))
+        markets.MapGet("/{marketId}/dispatch", async Task<Results<Ok<DispatchBoard>, ProblemHttpResult>> (
+                string marketId, MarketCatalog catalog, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
+                Known(marketId, catalog) is { } bad
+                    ? bad
+                    : TypedResults.Ok(await calls.Run(() => grains.GetGrain<IDispatcherGrain>(marketId).GetBoard(), aborted)))
             .WithSummary("The dispatch board: waves and their release times, courier routes with ETAs, unassigned orders with reasons, re-plans.");
 
         markets.MapPost("/{marketId}/dispatch/plan", async Task<Results<Ok<DispatchBoard>, ProblemHttpResult>> (string marketId, MarketCatalog catalog, IGrainFactory grains) =>
-                catalog.FindMarket(marketId) is null
-                    ? Problems.NotFound($"There is no market '{marketId}'.")
+                Known(marketId, catalog) is { } bad
+                    ? bad
                     : TypedResults.Ok(await grains.GetGrain<IDispatcherGrain>(marketId).PlanNow()))
             .WithSummary("Releases due waves and plans now (staff action).");
     }
+
+    /// <summary>A 400 for a malformed market id, a 404 for an unknown one, or null for a market of the catalogue.</summary>
+    private static ProblemHttpResult? Known(string marketId, MarketCatalog catalog) =>
+        InputRules.Check().Id("marketId", marketId).Problem
+        ?? (catalog.FindMarket(marketId) is null ? Problems.NotFound($"There is no market '{marketId}'.") : null);
+
+    private static CatalogDto ToDto(Market market) => new(market.Id, market.Name, [.. market.Stalls.Select(ToDto)]);
 
     private static MarketDto ToDto(Market m, DateTimeOffset now) => new(
         m.Id, m.Name, m.District, m.Address,

@@ -28,16 +28,31 @@ public static class OrdersApi
 
         orders.MapPost("/", PlaceOrder)
             .WithSummary("Places an order; it is split into one pick ticket per stall. 201 only after the order is stored.")
-            .WithDescription("Send an Idempotency-Key header to make retries safe: the same key and body return the same order (201 with Idempotent-Replayed: true); the same key with another body is a 422.");
+            .WithDescription($"The {IdempotencyKeyHeader} header is required (1 to {MaxIdempotencyKeyLength} printable characters, " +
+                             "a new one per order the customer means to place; a 400 without it), so a retry after a timeout can never make a second order: " +
+                             "the same key and body return the same order (201 with Idempotent-Replayed: true); the same key with another body is a 422. " +
+                             "During a failover the server retries for a few seconds itself; past that it answers 503 with Retry-After.");
 
-        orders.MapGet("/{orderId}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string orderId, IGrainFactory grains) =>
-                OrderIds.LooksLikeOrderId(orderId) && await grains.GetGrain<IOrderGrain>(orderId).GetView() is { } view
+        orders.MapGet("/{orderId}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string orderId, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
+            {
+                if (InputRules.Check().Id("orderId", orderId).Problem is { } bad)
+                {
+                    return bad;
+                }
+
+                return OrderIds.LooksLikeOrderId(orderId) && await calls.Run(() => grains.GetGrain<IOrderGrain>(orderId).GetView(), aborted) is { } view
                     ? TypedResults.Ok(view)
-                    : Problems.NotFound($"There is no order '{orderId}'."))
+                    : Problems.NotFound($"There is no order '{orderId}'.");
+            })
             .WithSummary("The order: status, lines with pick results, totals and refund in won.");
 
         orders.MapPost("/{orderId}/cancel", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string orderId, CancelOrderRequest? body, IGrainFactory grains) =>
             {
+                if (InputRules.Check().Id("orderId", orderId).Text("reason", body?.Reason).Problem is { } bad)
+                {
+                    return bad;
+                }
+
                 if (!OrderIds.LooksLikeOrderId(orderId))
                 {
                     return Problems.NotFound($"There is no order '{orderId}'.");
@@ -50,6 +65,11 @@ public static class OrdersApi
 
         orders.MapPost("/{orderId}/requeue", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string orderId, IGrainFactory grains) =>
             {
+                if (InputRules.Check().Id("orderId", orderId).Problem is { } bad)
+                {
+                    return bad;
+                }
+
                 if (!OrderIds.LooksLikeOrderId(orderId))
                 {
                     return Problems.NotFound($"There is no order '{orderId}'.");
@@ -65,23 +85,33 @@ public static class OrdersApi
         PlaceOrderRequest body,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         IGrainFactory grains,
+        IdempotentCalls calls,
         HttpContext http)
     {
-        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(char.IsControl)))
+        if (string.IsNullOrEmpty(idempotencyKey))
+        {
+            return Problems.Invalid(IdempotencyKeyHeader,
+                $"The {IdempotencyKeyHeader} header is required: send a new unique value (a UUID, say) for each order, and the same value when retrying it.");
+        }
+
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength || idempotencyKey.Any(char.IsControl))
         {
             return Problems.Invalid(IdempotencyKeyHeader, $"The {IdempotencyKeyHeader} header must be 1 to {MaxIdempotencyKeyLength} printable characters.");
+        }
+
+        if (Validate(body).Problem is { } bad)
+        {
+            return bad;
         }
 
         var command = new PlaceOrder(
             body.CustomerId, body.MarketId, body.DeliveryAddress, body.SlotId,
             body.Lines is null ? [] : [.. body.Lines], idempotencyKey);
 
-        // With a key the order id is derived from it, so a retry lands on the same grain and finds the order there.
-        var orderId = idempotencyKey is null || string.IsNullOrWhiteSpace(body.CustomerId)
-            ? OrderIds.NewRandom()
-            : OrderIds.FromIdempotencyKey(body.CustomerId, idempotencyKey);
-
-        var result = await grains.GetGrain<IOrderGrain>(orderId).Place(command);
+        // The order id is derived from the customer and the key, so a retry lands on the same grain and finds the order
+        // there; that is also what makes the server's own retries on a transient failure safe.
+        var orderId = OrderIds.FromIdempotencyKey(body.CustomerId, idempotencyKey);
+        var result = await calls.Run(() => grains.GetGrain<IOrderGrain>(orderId).Place(command), http.RequestAborted);
         if (result.Value is not { } placed)
         {
             return Problems.From(result.Error!);
@@ -94,4 +124,16 @@ public static class OrdersApi
 
         return TypedResults.Created($"/api/orders/{placed.Order.OrderId}", placed.Order);
     }
+
+    /// <summary>The ids and texts of an order; what they mean (a known market, a bookable slot…) the order grain checks.</summary>
+    private static InputCheck Validate(PlaceOrderRequest body) => InputRules.Check()
+        .Id("customerId", body.CustomerId)
+        .Id("marketId", body.MarketId)
+        .Id("slotId", body.SlotId)
+        .Present("deliveryAddress", body.DeliveryAddress)
+        .Text("deliveryAddress.text", body.DeliveryAddress?.Text)
+        .Each("lines", body.Lines, static (check, line, l) => check
+            .Id($"{line}.stallId", l.StallId)
+            .Id($"{line}.sku", l.Sku)
+            .OptionalId($"{line}.substitution.sku", l.Substitution?.Sku));
 }

@@ -24,6 +24,8 @@ public static class Problems
     public static ProblemHttpResult NotFound(string detail) => From(CommandError.NotFound(detail));
 
     public static ProblemHttpResult Invalid(string field, string detail) => From(CommandError.Invalid(detail, field));
+
+    public static ProblemHttpResult Invalid(IReadOnlyDictionary<string, string[]> fields) => From(CommandError.Invalid(fields));
 }
 
 /// <summary>

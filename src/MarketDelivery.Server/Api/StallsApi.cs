@@ -17,8 +17,13 @@ public static class StallsApi
         var stalls = app.MapGroup("/api/stalls/{stallId}").WithTags("Stalls");
 
         stalls.MapGet("/tickets", async Task<Results<Ok<ImmutableArray<PickTicketView>>, ProblemHttpResult>> (
-                string stallId, string? status, MarketCatalog catalog, IGrainFactory grains) =>
+                string stallId, string? status, MarketCatalog catalog, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
             {
+                if (InputRules.Check().Id("stallId", stallId).Problem is { } bad)
+                {
+                    return bad;
+                }
+
                 if (catalog.FindStall(stallId) is null)
                 {
                     return Problems.NotFound($"There is no stall '{stallId}'.");
@@ -35,13 +40,24 @@ public static class StallsApi
                     filter = parsed;
                 }
 
-                return TypedResults.Ok(await grains.GetGrain<IStallGrain>(stallId).GetTickets(filter));
+                return TypedResults.Ok(await calls.Run(() => grains.GetGrain<IStallGrain>(stallId).GetTickets(filter), aborted));
             })
             .WithSummary("The stall's pick tickets, oldest delivery slot first; ?status=open for those still to pick.");
 
         stalls.MapPost("/tickets/{ticketId}/confirm", async Task<Results<Ok<TicketConfirmation>, ProblemHttpResult>> (
-                string stallId, string ticketId, ConfirmTicketRequest body, MarketCatalog catalog, IGrainFactory grains) =>
+                string stallId, string ticketId, ConfirmTicketRequest body, MarketCatalog catalog, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
             {
+                var check = InputRules.Check()
+                    .Id("stallId", stallId)
+                    .Id("ticketId", ticketId)
+                    .Each("lines", body.Lines, static (check, line, l) => check
+                        .Id($"{line}.sku", l.Sku)
+                        .OptionalId($"{line}.substituteSku", l.SubstituteSku));
+                if (check.Problem is { } bad)
+                {
+                    return bad;
+                }
+
                 if (catalog.FindStall(stallId) is null)
                 {
                     return Problems.NotFound($"There is no stall '{stallId}'.");
@@ -57,7 +73,8 @@ public static class StallsApi
                     return Problems.Invalid("lines", "Confirm every line of the ticket.");
                 }
 
-                var result = await grains.GetGrain<IOrderGrain>(orderId).ConfirmTicket(stallId, ticketId, [.. body.Lines]);
+                // Idempotent by content: the same lines again answer the same confirmation, so a retry is safe.
+                var result = await calls.Run(() => grains.GetGrain<IOrderGrain>(orderId).ConfirmTicket(stallId, ticketId, [.. body.Lines]), aborted);
                 return result.Value is { } confirmation ? TypedResults.Ok(confirmation) : Problems.From(result.Error!);
             })
             .WithSummary("Confirms every line of a ticket: picked (pickedQuantity = ordered), short (less), or substituted (substituteSku). Returns the ticket and the order's new status.");

@@ -9,6 +9,8 @@ using MarketDelivery.Persistence;
 using MarketDelivery.Server.Api;
 using MarketDelivery.Grains.Dispatch;
 using MarketDelivery.Server.Hubs;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.SignalR;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
 
@@ -32,12 +34,16 @@ public static class MarketDeliveryHost
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // A silo failing over or the database away is a 503 with Retry-After; anything else unexpected a 500 problem.
+        builder.Services.AddExceptionHandler<TransientFailureExceptionHandler>();
+        builder.Services.AddSingleton<IdempotentCalls>();
         // Bad JSON and oversized bodies become BadHttpRequestExceptions, which the handler turns into problem details.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddReadinessChecks();
 
-        builder.Services.AddSignalR().AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
+        builder.Services.AddSignalR(o => o.AddFilter<TransientFailureHubFilter>())
+            .AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
         builder.Services.AddSingleton<IPushNotifier, HubPushNotifier>();
         var dispatch = DispatchOptionsFrom(config);
         builder.Services.AddFaultTestHooks(config);
@@ -79,7 +85,12 @@ public static class MarketDeliveryHost
 
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapHealthChecks("/health");
+        // Liveness runs no check: the process answers. Readiness (and /health, kept for existing probes) checks the
+        // database and the silo; unhealthy is a 503.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        var ready = new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadinessChecks.ReadyTag), ResponseWriter = HealthReportJson.Write };
+        app.MapHealthChecks("/health/ready", ready);
+        app.MapHealthChecks("/health", ready);
         app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
 
         app.MapMarketsApi();

@@ -52,7 +52,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
     [Fact]
     public async Task Malformed_json_is_a_400_problem()
     {
-        var (status, problem, _) = await Http.PostJson("/api/orders", "{\"customerId\": \"c\", \"lines\": [");
+        var (status, problem, _) = await Http.PostJson("/api/orders", "{\"customerId\": \"c\", \"lines\": [", idempotencyKey: "malformed");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("not valid JSON", (string)problem!["detail"]!);
     }
@@ -62,7 +62,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         var slot = await Baskets.OpenSlot(Http);
         var body = Baskets.WithLine(slot, new { stallId = "amsa-chaeso", sku = "daepa", quantity = "two" });
-        var (status, problem, _) = await Http.PostJson("/api/orders", body);
+        var (status, problem, _) = await Http.PostJson("/api/orders", body, idempotencyKey: "wrong-type");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("quantity", (string)problem!["detail"]!);
     }
@@ -72,14 +72,14 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         var slot = await Baskets.OpenSlot(Http);
         var body = Baskets.WithLine(slot, new { stallId = "amsa-chaeso", sku = "daepa", quantity = 1, substitution = new { kind = "anything" } });
-        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostJson("/api/orders", body)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostJson("/api/orders", body, idempotencyKey: "unknown-kind")).Status);
     }
 
     [Fact]
     public async Task An_oversized_body_is_a_413_problem()
     {
         var huge = "{\"customerId\":\"" + new string('x', 600_000) + "\"}";
-        var (status, problem, _) = await Http.PostJson("/api/orders", huge);
+        var (status, problem, _) = await Http.PostJson("/api/orders", huge, idempotencyKey: "huge");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Equal(413, (int)problem!["status"]!);
     }
@@ -87,7 +87,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
     [Fact]
     public async Task A_missing_body_is_a_400_problem()
     {
-        var (status, problem, _) = await Http.PostJson("/api/orders", "");
+        var (status, problem, _) = await Http.PostJson("/api/orders", "", idempotencyKey: "empty");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(400, (int)problem!["status"]!);
     }
@@ -128,7 +128,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
     public async Task Confirming_a_ticket_of_another_stall_is_refused_and_changes_nothing()
     {
         var slot = await Baskets.OpenSlot(Http);
-        var (_, placed, _) = await Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "cross-stall"));
+        var (_, placed, _) = await Http.PlaceOrder(Baskets.TwoStallOrder(slot, "cross-stall"));
         var vegTicket = (string)placed!["tickets"]![0]!["ticketId"]!;
 
         var (status, problem, _) = await Http.PostJson($"/api/stalls/amsa-gwail/tickets/{vegTicket}/confirm",
@@ -155,7 +155,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
     public async Task A_bad_confirmation_is_a_400_problem_and_the_ticket_stays_open(string name, object[] lines)
     {
         var slot = await Baskets.OpenSlot(Http);
-        var (_, placed, _) = await Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, $"confirm-{name}"));
+        var (_, placed, _) = await Http.PlaceOrder(Baskets.TwoStallOrder(slot, $"confirm-{name.Replace(' ', '-')}"));
         var ticket = (string)placed!["tickets"]![0]!["ticketId"]!;
 
         var (status, problem, _) = await Http.PostJson($"/api/stalls/amsa-chaeso/tickets/{ticket}/confirm", new { lines });

@@ -34,7 +34,7 @@ public sealed class CourierFlowTests(ServerFixture fixture) : IClassFixture<Serv
         await courierEvents.NextMatching(c => (bool)c["onShift"]!);
 
         var slot = await Baskets.OpenSlot(Http);
-        var (_, placed, _) = await Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "courier-customer"));
+        var (_, placed, _) = await Http.PlaceOrder(Baskets.TwoStallOrder(slot, "courier-customer"));
         var orderId = (string)placed!["orderId"]!;
         await Http.PostJson($"/api/stalls/amsa-chaeso/tickets/{placed["tickets"]![0]!["ticketId"]}/confirm",
             new { lines = new object[] { new { sku = "daepa", pickedQuantity = 2 }, new { sku = "gamja", pickedQuantity = 3 } } });

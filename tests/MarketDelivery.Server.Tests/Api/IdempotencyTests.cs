@@ -42,19 +42,36 @@ public sealed class IdempotencyTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Fact]
-    public async Task Different_keys_or_no_key_make_different_orders()
+    public async Task Different_keys_make_different_orders()
     {
         var slot = await Baskets.OpenSlot(Http);
         var order = Baskets.TwoStallOrder(slot, "distinct");
         var ids = new List<string>();
-        foreach (var key in new[] { "k-a", "k-b", null, null })
+        foreach (var key in new[] { "k-a", "k-b", "k-c" })
         {
             var (status, body, _) = await Http.PostJson("/api/orders", order, idempotencyKey: key);
             Assert.Equal(HttpStatusCode.Created, status);
             ids.Add((string)body!["orderId"]!);
         }
 
-        Assert.Equal(4, ids.Distinct().Count());
+        Assert.Equal(3, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_order_without_an_idempotency_key_is_a_400_problem_naming_the_header_and_creates_nothing()
+    {
+        var slot = await Baskets.OpenSlot(Http);
+        var before = (await Http.GetJson($"/api/markets/{Baskets.Market}/orders")).AsArray().Count;
+
+        var (status, problem, response) = await Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "keyless"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("required", (string)problem!["errors"]!["Idempotency-Key"]![0]!);
+        Assert.Equal(before, (await Http.GetJson($"/api/markets/{Baskets.Market}/orders")).AsArray().Count);
+
+        var openApi = await Http.GetJson("/openapi/v1.json");
+        Assert.Contains("Idempotency-Key header is required", (string)openApi["paths"]!["/api/orders"]!["post"]!["description"]!);
     }
 
     [Fact]

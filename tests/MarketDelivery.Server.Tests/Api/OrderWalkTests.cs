@@ -65,7 +65,7 @@ public sealed class OrderWalkTests(ServerFixture fixture) : IClassFixture<Server
     public async Task Confirming_again_with_the_same_lines_is_harmless_but_different_lines_are_a_conflict()
     {
         var slot = await Baskets.OpenSlot(Http);
-        var (_, placed, _) = await Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "twice"));
+        var (_, placed, _) = await Http.PlaceOrder(Baskets.TwoStallOrder(slot, "twice"));
         var ticket = (string)placed!["tickets"]![1]!["ticketId"]!;
         var confirm = new { lines = new object[] { new { sku = "sagwa-busa", pickedQuantity = 1 } } };
 
@@ -84,7 +84,7 @@ public sealed class OrderWalkTests(ServerFixture fixture) : IClassFixture<Server
     public async Task Cancelling_withdraws_open_tickets_and_a_second_cancel_is_a_conflict()
     {
         var slot = await Baskets.OpenSlot(Http);
-        var (_, placed, _) = await Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "canceller"));
+        var (_, placed, _) = await Http.PlaceOrder(Baskets.TwoStallOrder(slot, "canceller"));
         var orderId = (string)placed!["orderId"]!;
         var ticket = (string)placed["tickets"]![0]!["ticketId"]!;
 

@@ -20,7 +20,7 @@ public sealed class MarketHubTests(ServerFixture fixture) : IClassFixture<Server
         Assert.NotNull(open);
 
         var slot = await Baskets.OpenSlot(fixture.Http);
-        var (status, placed, _) = await fixture.Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "hub-customer"));
+        var (status, placed, _) = await fixture.Http.PlaceOrder(Baskets.TwoStallOrder(slot, "hub-customer"));
         Assert.Equal(HttpStatusCode.Created, status);
         var expected = (string)placed!["tickets"]![1]!["ticketId"]!;
 
@@ -34,7 +34,7 @@ public sealed class MarketHubTests(ServerFixture fixture) : IClassFixture<Server
     public async Task A_follower_of_an_order_receives_its_status_changes_and_staff_see_the_market_board_move()
     {
         var slot = await Baskets.OpenSlot(fixture.Http);
-        var (_, placed, _) = await fixture.Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "follower"));
+        var (_, placed, _) = await fixture.Http.PlaceOrder(Baskets.TwoStallOrder(slot, "follower"));
         var orderId = (string)placed!["orderId"]!;
 
         await using var customer = await Connect();

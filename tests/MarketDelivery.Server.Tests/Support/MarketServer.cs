@@ -25,11 +25,14 @@ public sealed class MarketServer : WebApplicationFactory<Program>
 
     private readonly string _postgres;
     private readonly string _clusterId;
+    private readonly Action<IServiceCollection>? _services;
 
-    public MarketServer(string postgresConnectionString, FakeTimeProvider? time = null, string clusterId = "test")
+    /// <param name="services">Extra registrations for one test's server (a test-only middleware, say).</param>
+    public MarketServer(string postgresConnectionString, FakeTimeProvider? time = null, string clusterId = "test", Action<IServiceCollection>? services = null)
     {
         _postgres = postgresConnectionString;
         _clusterId = clusterId;
+        _services = services;
         Time = time ?? new FakeTimeProvider(DefaultNow);
         UseKestrel(0);
     }
@@ -61,7 +64,11 @@ public sealed class MarketServer : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:ClusterId", _clusterId);
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.ConfigureServices(services => services.AddSingleton(new MarketClock(Time)));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton(new MarketClock(Time));
+            _services?.Invoke(services);
+        });
     }
 
     public static int FreePort()
@@ -107,6 +114,10 @@ public static class ApiClientExtensions
 
     public static Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> PostJson(this HttpClient http, string path, object? body, string? idempotencyKey = null) =>
         http.SendJson(HttpMethod.Post, path, body, idempotencyKey);
+
+    /// <summary>Places an order under a new Idempotency-Key, as a client app does for each new order.</summary>
+    public static Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> PlaceOrder(this HttpClient http, object body) =>
+        http.PostJson("/api/orders", body, idempotencyKey: Guid.NewGuid().ToString("N"));
 
     public static async Task<JsonNode> GetJson(this HttpClient http, string path)
     {
