@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Net.Sockets;
+using MarketDelivery.Contracts.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
@@ -53,6 +54,8 @@ public static class TransientFailures
         Orleans.Networking.Shared.SocketConnectionException => true,
         Orleans.Runtime.MembershipService.OrleansClusterConnectivityCheckFailedException => true,
         InconsistentStateException => true,
+        // A grain's storage refused its write: the change was not made, and the next activation reads what was stored.
+        StateNotStoredException => true,
         TimeoutException or TimeoutRejectedException => true,
         SocketException => true,
         DbException db => db.IsTransient || db.SqlState is null || TransientSqlStateClasses.Any(c => db.SqlState.StartsWith(c, StringComparison.Ordinal)),
