@@ -1,6 +1,5 @@
 using System.Net;
 using MarketDelivery.Server.Tests.Support;
-using MarketDelivery.Testing;
 
 namespace MarketDelivery.Server.Tests.Topology;
 
@@ -8,32 +7,13 @@ namespace MarketDelivery.Server.Tests.Topology;
 /// The docker-compose topology without docker: a migrate step, then two server processes clustered through
 /// ADO.NET on one PostgreSQL. An order placed on one is readable and confirmable through the other.
 /// </summary>
-public sealed class TwoServerProcessesTests : IAsyncLifetime
+public sealed class TwoServerProcessesTests
 {
-    private readonly List<ServerProcess> _servers = [];
-    private PostgresTestDatabase _database = null!;
-
-    public async Task InitializeAsync() => _database = await PostgresTestDatabase.CreateAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var server in _servers)
-        {
-            server.Dispose();
-        }
-
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_order_placed_on_one_instance_is_read_and_confirmed_through_the_other()
     {
-        await ServerProcess.Migrate(_database.ConnectionString);
-
-        var a = Start("a");
-        var b = Start("b");
-        await Task.WhenAll(a.WaitHealthy(), b.WaitHealthy());
-        await ServerProcess.WaitForActiveSilos(_database.ConnectionString, 2, _servers);
+        await using var cluster = await ServerProcessCluster.StartAsync("two-processes", 2);
+        var (a, b) = (cluster.Servers[0], cluster.Servers[1]);
 
         var slot = await Baskets.OpenSlot(a.Http);
         var (status, placed, _) = await a.Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "two-servers"), idempotencyKey: "topology-1");
@@ -62,10 +42,4 @@ public sealed class TwoServerProcessesTests : IAsyncLifetime
         Assert.Equal(orderId, (string)again!["orderId"]!);
     }
 
-    private ServerProcess Start(string name)
-    {
-        var server = ServerProcess.Start(name, _database.ConnectionString, "two-processes");
-        _servers.Add(server);
-        return server;
-    }
 }
