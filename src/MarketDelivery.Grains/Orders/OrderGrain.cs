@@ -133,8 +133,16 @@ public sealed class OrderGrain(
         var summary = Order.ToSummary();
         if (toDispatcher)
         {
-            // One-way: the dispatcher may be planning, and it calls orders itself.
-            await GrainFactory.GetGrain<IDispatcherGrain>(Order.MarketId).OrderChanged(summary);
+            try
+            {
+                // One-way: the dispatcher may be planning, and it calls orders itself.
+                await GrainFactory.GetGrain<IDispatcherGrain>(Order.MarketId).OrderChanged(summary);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The change is stored and answered; the dispatcher reads it from the store's feed on its next tick.
+                logger.LogWarning(ex, "Order {OrderId}: telling the dispatcher failed; it catches up on its tick", Order.OrderId);
+            }
         }
 
         foreach (var (ticket, i) in Order.Tickets.Select((t, i) => (t, i)).Where(x => x.i >= ticketsBefore.Length || x.t.Version != ticketsBefore[x.i]))
