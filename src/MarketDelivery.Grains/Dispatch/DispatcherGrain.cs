@@ -363,14 +363,6 @@ public sealed class DispatcherGrain(
 
     private bool IsReleased(string slotId) => S.Waves.TryGetValue(slotId, out var wave) && wave.ReleasedAt is not null;
 
-    private void ScheduleReplanIfReleased(string slotId)
-    {
-        if (IsReleased(slotId))
-        {
-            ScheduleReplan();
-        }
-    }
-
     /// <summary>Debounces re-plans: every change within the window is planned by one solve.</summary>
     private void ScheduleReplan(bool insertOnly = false)
     {
