@@ -49,6 +49,7 @@ public static class AuthApi
 
         auth.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(ToDto(user)))
             .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Who the access token belongs to: subject, name, roles with their scope ids.");
 
         if (settings.UsesExternalIssuer)
@@ -72,6 +73,8 @@ public static class AuthApi
                 return session is null ? Unauthorized(SignInFailed) : TypedResults.Ok(ToDto(session, tokens));
             })
             .RequireRateLimiting(Authentication.SignInLimit)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Merchants, couriers, market staff and admins: id and password or PIN → access and refresh tokens.");
 
         auth.MapPost("/code", async Task<Results<Accepted<CodeSentDto>, ProblemHttpResult>> (
@@ -96,6 +99,7 @@ public static class AuthApi
                 return TypedResults.Accepted((string?)null, new CodeSentDto(issued.ExpiresAt, dev));
             })
             .RequireRateLimiting(Authentication.CodeLimit)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Customers: sends a one-time sign-in code to the phone (in Development the answer also carries it).");
 
         auth.MapPost("/code/verify", async Task<Results<Ok<TokensDto>, ProblemHttpResult>> (CodeVerifyRequest? body, IGrainFactory grains, TokenIssuer tokens) =>
@@ -116,6 +120,8 @@ public static class AuthApi
                     : TypedResults.Ok(ToDto(session, tokens));
             })
             .RequireRateLimiting(Authentication.VerifyLimit)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Customers: phone and one-time code → access and refresh tokens.");
 
         auth.MapPost("/refresh", async Task<Results<Ok<TokensDto>, ProblemHttpResult>> (RefreshRequest? body, IGrainFactory grains, TokenIssuer tokens) =>
@@ -138,6 +144,8 @@ public static class AuthApi
                     : TypedResults.Ok(ToDto(session, tokens));
             })
             .RequireRateLimiting(Authentication.VerifyLimit)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("A refresh token → new access and refresh tokens; the one sent stops working (rotation).");
 
         auth.MapPost("/sign-out", async Task<Results<NoContent, ProblemHttpResult>> (RefreshRequest? body, IGrainFactory grains) =>

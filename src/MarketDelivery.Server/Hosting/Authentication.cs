@@ -30,9 +30,18 @@ public static class Authentication
         services.AddSingleton(settings);
         // Grains and limits read the settings from the container, so a test may replace them.
         services.AddSingleton(sp => sp.GetRequiredService<AuthSettings>().Accounts);
-        var dataDirectory = builder.Configuration["Data:Directory"];
-        services.AddSingleton<IStaffAccountSeeds>(
-            DemoAccounts.Load(string.IsNullOrWhiteSpace(dataDirectory) ? SeedDataLoader.FindDataDirectory() : dataDirectory));
+        // Demo accounts have public secrets: on by default only in Development (Auth:DemoAccounts=true elsewhere).
+        if (builder.Configuration.GetValue("Auth:DemoAccounts", builder.Environment.IsDevelopment()))
+        {
+            var dataDirectory = builder.Configuration["Data:Directory"];
+            services.AddSingleton<IStaffAccountSeeds>(
+                DemoAccounts.Load(string.IsNullOrWhiteSpace(dataDirectory) ? SeedDataLoader.FindDataDirectory() : dataDirectory));
+        }
+        else
+        {
+            services.AddSingleton<IStaffAccountSeeds, NoStaffAccountSeeds>();
+        }
+
         services.AddSingleton<IOneTimeCodeSender, LoggingOneTimeCodeSender>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenIssuer>();

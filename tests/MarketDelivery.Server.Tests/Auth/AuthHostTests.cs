@@ -14,8 +14,9 @@ public sealed class AuthHostTests
         var (status, _, _) = await http.PostJson("/api/dev/tokens", new { role = "admin", id = "x" });
         Assert.Equal(HttpStatusCode.NotFound, status);
 
-        // The sign-in itself is there, and a code request does not return the code outside Development.
-        Assert.Equal(HttpStatusCode.OK, (await http.SignIn("admin", "demo-admin-2026")).Status);
+        // The sign-in itself is there, but the demo accounts (public secrets) are off outside Development by default,
+        // and a code request does not return the code.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SignIn("admin", "demo-admin-2026")).Status);
         var (codeStatus, code, _) = await http.PostJson("/api/auth/code", new { phone = "010-2222-0001" });
         Assert.Equal(HttpStatusCode.Accepted, codeStatus);
         Assert.Null(code!["devCode"]);
@@ -69,6 +70,21 @@ public sealed class AuthHostTests
         var openApi = await http.GetStringAsync("/openapi/v1.json");
         Assert.Contains("\"securitySchemes\"", openApi, StringComparison.Ordinal);
         Assert.Contains("\"bearer\"", openApi, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outside_Development_demo_accounts_can_be_turned_on_and_a_configured_key_signs()
+    {
+        await using var host = new AuthHost("Production", new Dictionary<string, string?>
+        {
+            ["Storage:Kind"] = "Memory",
+            ["Auth:DemoAccounts"] = "true",
+            ["Auth:SigningKey"] = "a-signing-key-of-at-least-32-characters!",
+        });
+        using var http = host.CreateClient();
+        var (status, body, _) = await http.SignIn("admin", "demo-admin-2026");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAs("/api/auth/me", body!["accessToken"]!.GetValue<string>())).Status);
     }
 
     [Fact]

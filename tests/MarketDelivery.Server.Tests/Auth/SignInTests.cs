@@ -131,4 +131,21 @@ public sealed class SignInTests(AuthFixture fixture) : IClassFixture<AuthFixture
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostJson("/api/dev/tokens", new { role = "root", id = "x" })).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostJson("/api/dev/tokens", new { role = "admin" })).Status);
     }
+
+    [Fact]
+    public async Task An_account_keeps_at_most_ten_sessions_so_its_state_does_not_grow_with_use()
+    {
+        var tokens = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var (_, body, _) = await Http.SignIn("suyu-chaeso", "135790");
+            tokens.Add(body!["refreshToken"]!.GetValue<string>());
+        }
+
+        // The two oldest sessions made room for the newest.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Http.PostJson("/api/auth/refresh", new { refreshToken = tokens[0] })).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Http.PostJson("/api/auth/refresh", new { refreshToken = tokens[1] })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Http.PostJson("/api/auth/refresh", new { refreshToken = tokens[2] })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Http.PostJson("/api/auth/refresh", new { refreshToken = tokens[11] })).Status);
+    }
 }
