@@ -166,6 +166,27 @@ public static class AuthApi
             })
             .WithSummary("Revokes the refresh token (its access token lapses within minutes). Always 204.");
 
+        auth.MapPost("/accounts/{accountId}/revoke", async Task<Results<NoContent, ProblemHttpResult>> (string accountId, IGrainFactory grains) =>
+            {
+                if (InputRules.Check().Id("accountId", accountId).Problem is { } bad)
+                {
+                    return bad;
+                }
+
+                var account = grains.GetGrain<IStaffAccountGrain>(accountId);
+                if (await account.GetIdentity() is null)
+                {
+                    return Problems.NotFound($"There is no account '{accountId}'.");
+                }
+
+                await account.RevokeAll();
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization(AuthPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Admin: revokes every refresh token of a staff-type account (a lost tablet); its access tokens lapse within minutes.");
+
         if (environment.IsDevelopment())
         {
             app.MapPost("/api/dev/tokens", Results<Ok<DevTokenDto>, ProblemHttpResult> (DevTokenRequest? body, TokenIssuer tokens) =>

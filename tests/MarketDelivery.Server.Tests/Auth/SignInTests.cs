@@ -148,4 +148,32 @@ public sealed class SignInTests(AuthFixture fixture) : IClassFixture<AuthFixture
         Assert.Equal(HttpStatusCode.OK, (await Http.PostJson("/api/auth/refresh", new { refreshToken = tokens[2] })).Status);
         Assert.Equal(HttpStatusCode.OK, (await Http.PostJson("/api/auth/refresh", new { refreshToken = tokens[11] })).Status);
     }
+
+    [Fact]
+    public async Task An_admin_revokes_every_session_of_a_lost_tablet_and_nobody_else_may()
+    {
+        var (_, tablet, _) = await Http.SignIn("gyeongdong-courier-2", "2468");
+        var refresh = tablet!["refreshToken"]!.GetValue<string>();
+        var courierToken = tablet["accessToken"]!.GetValue<string>();
+        var (_, admin, _) = await Http.SignIn("admin", "demo-admin-2026");
+        var adminToken = admin!["accessToken"]!.GetValue<string>();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Revoke("gyeongdong-courier-2", null));
+        Assert.Equal(HttpStatusCode.Forbidden, await Revoke("gyeongdong-courier-2", courierToken));
+        Assert.Equal(HttpStatusCode.NotFound, await Revoke("no-such-account", adminToken));
+        Assert.Equal(HttpStatusCode.NoContent, await Revoke("gyeongdong-courier-2", adminToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Http.PostJson("/api/auth/refresh", new { refreshToken = refresh })).Status);
+    }
+
+    private async Task<HttpStatusCode> Revoke(string accountId, string? accessToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/auth/accounts/{accountId}/revoke");
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        using var response = await Http.SendAsync(request);
+        return response.StatusCode;
+    }
 }
