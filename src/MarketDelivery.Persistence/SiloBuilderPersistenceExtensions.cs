@@ -26,7 +26,7 @@ public static class SiloBuilderPersistenceExtensions
     /// Grain storage names the domain uses (<c>[PersistentState("x", "couriers")]</c> etc.) besides
     /// <see cref="OrderGrainStorage.Name"/>, which the order store serves.
     /// </summary>
-    public static IReadOnlyList<string> StorageNames { get; } = ["markets", "stalls", "couriers", "dispatch"];
+    public static IReadOnlyList<string> StorageNames { get; } = ["markets", "stalls", "couriers", "dispatch", "accounts"];
 
     /// <summary>
     /// PostgreSql: ADO.NET clustering, grain storage (named + default) and reminders.

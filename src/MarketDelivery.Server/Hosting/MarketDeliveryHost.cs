@@ -66,6 +66,7 @@ public static class MarketDeliveryHost
             }
         });
         builder.AddMarketDeliveryObservability();
+        builder.AddMarketDeliveryAuthentication();
 
         return builder;
     }
@@ -82,6 +83,7 @@ public static class MarketDeliveryHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMarketDeliveryAuthentication();
 
         app.MapOpenApi();
         app.MapScalarApiReference();
@@ -97,6 +99,7 @@ public static class MarketDeliveryHost
         app.MapOrdersApi();
         app.MapStallsApi();
         app.MapCouriersApi();
+        app.MapAuthApi(app.Environment);
         app.MapHub<MarketHub>(MarketHub.Path);
         app.MapMarketDeliveryObservability();
         return app;
