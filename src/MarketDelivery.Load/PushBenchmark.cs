@@ -109,7 +109,10 @@ public static class PushBenchmark
             var generator = new OrderGenerator(map);
             var rng = new Random(o.Seed);
             var owed = new ConcurrentBag<(int Client, string Key)>();
+            // Deliveries to a client of the server that took the POST (where the order's grain usually runs) or another.
+            var viaOther = new ConcurrentDictionary<(int Client, string Key), bool>();
             var failed = 0;
+            var posts = new LatencySample();
             var placing = new List<Task>();
             var schedule = Stopwatch.StartNew();
             for (var n = 0; n < o.Orders; n++)
@@ -122,9 +125,11 @@ public static class PushBenchmark
 
                 var order = generator.Next(rng);
                 var client = new OrderClient(https[n % https.Count], TimeSpan.FromSeconds(30));
+                var server = n % https.Count;
                 placing.Add(Task.Run(async () =>
                 {
                     var answer = await client.PlaceAsync(order, ct);
+                    posts.Add(answer.Milliseconds);
                     if (!answer.Ok || answer.Body is null)
                     {
                         Interlocked.Increment(ref failed);
@@ -140,6 +145,7 @@ public static class PushBenchmark
                             if (i % 2 == 0 && stalls[i / 2 % stalls.Count] == stall)
                             {
                                 owed.Add((i, "t:" + ticket["ticketId"]));
+                                viaOther[(i, "t:" + ticket["ticketId"])] = i % o.Bases.Count != server;
                             }
                         }
                     }
@@ -149,6 +155,7 @@ public static class PushBenchmark
                         if (markets[i / 2 % markets.Count].Id == order.MarketId)
                         {
                             owed.Add((i, "o:" + orderId));
+                            viaOther[(i, "o:" + orderId)] = i % o.Bases.Count != server;
                         }
                     }
                 }, ct));
@@ -167,6 +174,22 @@ public static class PushBenchmark
             foreach (var connection in connections.Where(c => c is not null))
             {
                 await connection.DisposeAsync();
+            }
+
+            var postTimes = posts.Sorted();
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"post (the placing request, for comparison): p50_ms={LatencySample.Percentile(postTimes, 50):0.0} p95_ms={LatencySample.Percentile(postTimes, 95):0.0} p99_ms={LatencySample.Percentile(postTimes, 99):0.0}"));
+            foreach (var (name, part) in new (string, Func<(int Client, string Key), bool>)[]
+            {
+                ("tickets", k => k.Key.StartsWith("t:", StringComparison.Ordinal)),
+                ("market_lines", k => k.Key.StartsWith("o:", StringComparison.Ordinal)),
+                ("same_server", k => !viaOther[k]),
+                ("other_server", k => viaOther[k]),
+            })
+            {
+                var some = expected.Where(k => part(k) && received.ContainsKey(k)).Select(k => received[k]).Order().ToArray();
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: n={some.Length} p50_ms={LatencySample.Percentile(some, 50):0.0} p95_ms={LatencySample.Percentile(some, 95):0.0} p99_ms={LatencySample.Percentile(some, 99):0.0}"));
             }
 
             string P(double p) => LatencySample.Percentile(samples, p).ToString("0.0", CultureInfo.InvariantCulture);
