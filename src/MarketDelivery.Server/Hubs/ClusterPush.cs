@@ -41,7 +41,8 @@ public sealed class HubRegistration(
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
-    // The runtime holds observers weakly: this reference and the singleton observer keep it reachable.
+    // The runtime holds observers weakly: the singleton observer keeps it reachable for the silo's life. The reference is
+    // not deleted on stop: the silo may already have released it, and it ends with the process anyway.
     private IHubObserver? _reference;
 
     /// <summary>True once the directory accepted this silo's hub: pushes from any silo reach its clients (readiness).</summary>
@@ -92,10 +93,6 @@ public sealed class HubRegistration(
             }
         }
 
-        if (_reference is not null)
-        {
-            grains.DeleteObjectReference<IHubObserver>(_reference);
-        }
     }
 }
 
