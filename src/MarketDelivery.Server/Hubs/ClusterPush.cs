@@ -92,7 +92,6 @@ public sealed class HubRegistration(
                 logger.LogInformation(ex, "Unregistering this silo's hub failed");
             }
         }
-
     }
 }
 
@@ -109,6 +108,14 @@ public sealed class ClusterPushNotifier(
     public const int QueueCapacity = 100_000;
 
     private const int MaxBatch = 500;
+
+    /// <summary>
+    /// The loop waits no longer than this for the directory or for another silo's hub (a silo that died but is not yet
+    /// declared dead would otherwise hold every later push for Orleans' response timeout). A send that overruns is
+    /// logged; it may still arrive.
+    /// </summary>
+    private static readonly TimeSpan DirectoryPatience = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SendPatience = TimeSpan.FromSeconds(5);
 
     private readonly Channel<PushMessage> _queue = Channel.CreateBounded<PushMessage>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -151,7 +158,7 @@ public sealed class ClusterPushNotifier(
         // Every silo's hub, read per batch so a silo that just joined is reached; the last list if the directory is away.
         try
         {
-            _hubs = await grains.GetGrain<IHubDirectoryGrain>(0).GetHubs();
+            _hubs = await grains.GetGrain<IHubDirectoryGrain>(0).GetHubs().WaitAsync(DirectoryPatience);
         }
         catch (Exception ex)
         {
@@ -167,7 +174,7 @@ public sealed class ClusterPushNotifier(
     {
         try
         {
-            await hub.Hub.Push(batch);
+            await hub.Hub.Push(batch).WaitAsync(SendPatience);
         }
         catch (Exception ex)
         {
