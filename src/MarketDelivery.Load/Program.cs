@@ -1,6 +1,6 @@
 namespace MarketDelivery.Load;
 
-/// <summary>Entry point: <c>dotnet MarketDelivery.Load.dll --base http://127.0.0.1:5000 ...</c>; see README.md.</summary>
+/// <summary>Entry point: <c>dotnet MarketDelivery.Load.dll [push] --base http://127.0.0.1:5000 ...</c>; see README.md.</summary>
 public static class LoadProgram
 {
     public static async Task<int> Main(string[] args)
@@ -17,7 +17,10 @@ public static class LoadProgram
         };
         try
         {
-            return await LoadBenchmark.RunAsync(args, Console.Out, Console.Error, cancel.Token);
+            // `push ...`: the live channel's latency across servers (PushBenchmark); anything else is the order load.
+            return args.FirstOrDefault() == "push"
+                ? await PushBenchmark.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token)
+                : await LoadBenchmark.RunAsync(args, Console.Out, Console.Error, cancel.Token);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

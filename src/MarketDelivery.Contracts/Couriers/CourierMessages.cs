@@ -29,7 +29,10 @@ public sealed record CourierShift(
     [property: Id(0)] DateTimeOffset Start,
     [property: Id(1)] DateTimeOffset End);
 
-/// <summary>The courier as dispatch and staff see it.</summary>
+/// <summary>
+/// The courier as dispatch and staff see it. <see cref="Version"/> grows with every stored change (shift, position,
+/// load, route), so a live client can tell it missed one.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("md.CourierView")]
 public sealed record CourierView(
     [property: Id(0)] string CourierId,
@@ -40,7 +43,8 @@ public sealed record CourierView(
     [property: Id(5)] DateTimeOffset? PositionAt,
     [property: Id(6)] ImmutableArray<string> OnBoardOrderIds,
     [property: Id(7)] Dispatch.CourierRouteView? Route,
-    [property: Id(8)] string? AtMarketId);
+    [property: Id(8)] string? AtMarketId,
+    [property: Id(9)] int Version = 0);
 
 /// <summary>A courier: registration, shift and position. Dispatch adds the route later.</summary>
 [Alias("md.ICourierGrain")]

@@ -62,7 +62,10 @@ public sealed record UnassignedView(
     [property: Id(1)] string Reason,
     [property: Id(2)] string Message);
 
-/// <summary>The dispatcher's board for market staff: waves, routes, what is unassigned and how planning goes.</summary>
+/// <summary>
+/// The dispatcher's board for market staff: waves, routes, what is unassigned and how planning goes. The board is
+/// pushed after every stored re-plan; <see cref="Version"/> is the stored re-plan count, so a gap means a missed push.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("md.DispatchBoard")]
 public sealed record DispatchBoard(
     [property: Id(0)] string MarketId,
@@ -72,7 +75,8 @@ public sealed record DispatchBoard(
     [property: Id(4)] int Replans,
     [property: Id(5)] DateTimeOffset? LastPlannedAt,
     [property: Id(6)] double? LastSolveMilliseconds,
-    [property: Id(7)] ImmutableArray<string> Violations);
+    [property: Id(7)] ImmutableArray<string> Violations,
+    [property: Id(8)] int Version = 0);
 
 /// <summary>
 /// Plans a market's deliveries. Orders and couriers report to it one-way, so no grain ever waits on the

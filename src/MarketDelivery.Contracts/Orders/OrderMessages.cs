@@ -76,7 +76,10 @@ public sealed record PickTicketRef(
     [property: Id(2)] string StallName,
     [property: Id(3)] PickTicketStatus Status);
 
-/// <summary>The order as customers, staff and the API see it.</summary>
+/// <summary>
+/// The order as customers, staff and the API see it. <see cref="Version"/> grows with every stored change of the order,
+/// so a live client that sees a gap knows it missed a push and re-reads.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("md.OrderView")]
 public sealed record OrderView(
     [property: Id(0)] string OrderId,
@@ -95,7 +98,8 @@ public sealed record OrderView(
     [property: Id(13)] DateTimeOffset PlacedAt,
     [property: Id(14)] DateTimeOffset UpdatedAt,
     [property: Id(15)] string? StatusReason,
-    [property: Id(16)] DeliveryInfo? Delivery = null);
+    [property: Id(16)] DeliveryInfo? Delivery = null,
+    [property: Id(17)] int Version = 0);
 
 /// <summary>
 /// Who brings the order and when: the courier and ETA from the plan in force, the code the customer shows the

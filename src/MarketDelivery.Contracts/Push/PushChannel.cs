@@ -15,7 +15,10 @@ public static class PushGroups
     public static string Courier(string courierId) => $"courier:{courierId}";
 }
 
-/// <summary>Client method names of pushed events.</summary>
+/// <summary>
+/// Client method names of pushed events. Every payload carries its entity's <c>Version</c>: a client keeps the highest it
+/// has seen, ignores older pushes and re-reads after a gap (README, "SignalR").
+/// </summary>
 public static class PushEvents
 {
     /// <summary>A pick ticket was created or changed; payload <c>PickTicketView</c>, to the stall's group.</summary>
@@ -34,7 +37,10 @@ public static class PushEvents
     public const string Dispatch = "dispatch";
 }
 
-/// <summary>Sends an event to the clients of one group. The host implements it (SignalR); grains only see this.</summary>
+/// <summary>
+/// Sends an event to the clients of one group, on every server. The host implements it (SignalR across silos through
+/// grain observers); grains only see this. Best-effort: it never fails the grain's command.
+/// </summary>
 public interface IPushNotifier
 {
     Task PublishAsync(string group, string eventName, object payload, CancellationToken cancellationToken = default);

@@ -476,7 +476,7 @@ public sealed class Order
         [.. Lines.Select(l => l.ToView())],
         [.. Tickets.Select(t => new PickTicketRef(t.TicketId, t.StallId, t.StallName, t.Status))],
         OrderedTotalWon, ChargedTotalWon, RefundWon, PlacedAt, UpdatedAt, StatusReason,
-        new DeliveryInfo(DeliveryCode, CourierId, Eta, ReadyAt, PickedUpAt, DeliveredAt, Proof, PlanNote));
+        new DeliveryInfo(DeliveryCode, CourierId, Eta, ReadyAt, PickedUpAt, DeliveredAt, Proof, PlanNote), Version);
 
     public PickTicketView TicketView(PickTicket ticket)
     {

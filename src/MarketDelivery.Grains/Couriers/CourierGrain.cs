@@ -325,5 +325,5 @@ public sealed class CourierGrain(
 
     private CourierView? View() => S.Profile is null
         ? null
-        : new CourierView(CourierId, S.Profile, S.OnShift, S.Shift, S.Position, S.PositionAt, [.. S.OnBoard], S.Route, S.AtMarketId);
+        : new CourierView(CourierId, S.Profile, S.OnShift, S.Shift, S.Position, S.PositionAt, [.. S.OnBoard], S.Route, S.AtMarketId, S.Version);
 }

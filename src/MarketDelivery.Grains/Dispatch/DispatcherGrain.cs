@@ -562,7 +562,7 @@ public sealed class DispatcherGrain(
         MarketId,
         [.. S.Waves.Values.OrderBy(w => w.SlotStart).Select(w => new WaveView(w.SlotId, w.SlotStart, w.SlotEnd, w.ReleaseAt, w.ReleasedAt,
             OrdersOf(w.SlotId)))],
-        [.. S.Routes], [.. _unassigned], S.Replans, S.LastPlannedAt, S.LastSolveMilliseconds, [.. _violations]);
+        [.. S.Routes], [.. _unassigned], S.Replans, S.LastPlannedAt, S.LastSolveMilliseconds, [.. _violations], Version: S.Replans);
 
     /// <summary>The tick never stops: it is how the dispatcher catches up with orders whose message was lost.</summary>
     private async Task EnsureTicking()

@@ -44,7 +44,12 @@ public static class MarketDeliveryHost
 
         builder.Services.AddSignalR(o => o.AddFilter<TransientFailureHubFilter>())
             .AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
-        builder.Services.AddSingleton<IPushNotifier, HubPushNotifier>();
+        // Pushes reach every silo's hub through Orleans itself (grain observers listed by a directory grain): no broker.
+        builder.Services.AddSingleton(PushOptions.From(config));
+        builder.Services.AddSingleton<HubObserver>();
+        builder.Services.AddSingleton<ClusterPushNotifier>();
+        builder.Services.AddSingleton<IPushNotifier>(sp => sp.GetRequiredService<ClusterPushNotifier>());
+        builder.Services.AddSingleton<HubRegistration>();
         var dispatch = DispatchOptionsFrom(config);
         builder.Services.AddFaultTestHooks(config);
         builder.Services.AddDispatch(dispatch);
@@ -65,6 +70,9 @@ public static class MarketDeliveryHost
                 silo.ConfigureEndpoints(address, persistence.SiloPort, persistence.GatewayPort, listenOnAnyHostAddress: !string.IsNullOrWhiteSpace(host));
             }
         });
+        // After the silo's own hosted service, so both start once the silo is up.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HubRegistration>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterPushNotifier>());
         builder.AddMarketDeliveryObservability();
         builder.AddMarketDeliveryAuthentication();
 

@@ -20,7 +20,8 @@ public static class ReadinessChecks
 
     public static IHealthChecksBuilder AddReadinessChecks(this IHealthChecksBuilder health) => health
         .AddCheck<DatabaseReadinessCheck>("database", tags: [ReadyTag], timeout: CheckTimeout)
-        .AddCheck<SiloReadinessCheck>("silo", tags: [ReadyTag], timeout: CheckTimeout);
+        .AddCheck<SiloReadinessCheck>("silo", tags: [ReadyTag], timeout: CheckTimeout)
+        .AddCheck<PushReadinessCheck>("push", tags: [ReadyTag], timeout: CheckTimeout);
 }
 
 /// <summary>Opens a new connection to the storage database and runs <c>SELECT 1</c>; a memory store has no database.</summary>
@@ -79,6 +80,15 @@ public sealed class SiloReadinessCheck(IGrainFactory grains, ILocalSiloDetails s
             return HealthCheckResult.Unhealthy($"The grain runtime does not answer: {ex.GetType().Name}.", ex);
         }
     }
+}
+
+/// <summary>This silo's hub is in the cluster's hub directory, so pushes made on any silo reach its clients.</summary>
+public sealed class PushReadinessCheck(MarketDelivery.Server.Hubs.HubRegistration registration) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(registration.Registered
+            ? HealthCheckResult.Healthy("This silo's hub is registered for cross-silo pushes.")
+            : HealthCheckResult.Unhealthy("This silo's hub is not registered for cross-silo pushes yet."));
 }
 
 /// <summary>A call that only the local grain runtime has to serve: no state, no other silo.</summary>

@@ -1,4 +1,6 @@
 using MarketDelivery.Contracts.Couriers;
+using MarketDelivery.Contracts.Dispatch;
+using MarketDelivery.Contracts.Markets;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
 using MarketDelivery.Contracts.Stalls;
@@ -11,14 +13,16 @@ namespace MarketDelivery.Server.Hubs;
 
 /// <summary>
 /// The one hub for live updates. Clients join the groups they care about: a merchant's tablet its stall, a
-/// customer their order, staff their market. Joining returns the current state so nothing is missed between
-/// loading a page and subscribing. (Authentication comes with the apps.)
+/// customer their order, staff their market, a courier's phone its courier. Every join subscribes first and then reads
+/// the snapshot it returns, so a change made meanwhile is in the snapshot, or pushed after it, or both (the versions
+/// tell which is newer); nothing falls between the two. After a reconnect a client joins again and gets fresh
+/// snapshots. (Authentication comes with the apps.)
 /// </summary>
 public sealed class MarketHub(MarketCatalog catalog, IGrainFactory grains, IdempotentCalls calls) : Hub
 {
     public const string Path = "/hubs/market";
 
-    /// <summary>Joins a stall's group; returns its open pick tickets.</summary>
+    /// <summary>Joins a stall's group; returns its open pick tickets, each with its version.</summary>
     public async Task<IReadOnlyList<PickTicketView>> JoinStall(string stallId)
     {
         RequireId("stallId", stallId);
@@ -33,24 +37,28 @@ public sealed class MarketHub(MarketCatalog catalog, IGrainFactory grains, Idemp
 
     public Task LeaveStall(string stallId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PushGroups.Stall(RequireId("stallId", stallId)));
 
-    /// <summary>Follows an order's status changes; returns the order as it is now.</summary>
+    /// <summary>Follows an order's changes; returns the order as it is now, with its version.</summary>
     public async Task<OrderView> FollowOrder(string orderId)
     {
         RequireId("orderId", orderId);
-        if (!OrderIds.LooksLikeOrderId(orderId)
-            || await calls.Run(() => grains.GetGrain<IOrderGrain>(orderId).GetView(), Context.ConnectionAborted) is not { } view)
+        if (!OrderIds.LooksLikeOrderId(orderId))
         {
             throw new HubException($"There is no order '{orderId}'.");
         }
 
-        await Groups.AddToGroupAsync(Context.ConnectionId, PushGroups.Order(orderId));
-        return view;
+        var group = PushGroups.Order(orderId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        return await calls.Run(() => grains.GetGrain<IOrderGrain>(orderId).GetView(), Context.ConnectionAborted)
+            ?? await Refuse<OrderView>(group, $"There is no order '{orderId}'.");
     }
 
     public Task UnfollowOrder(string orderId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PushGroups.Order(RequireId("orderId", orderId)));
 
-    /// <summary>Joins a market's staff group, which sees every order of the market change.</summary>
-    public async Task JoinMarket(string marketId)
+    /// <summary>
+    /// Joins a market's staff group, which sees every order of the market change (<c>marketOrder</c>), its couriers
+    /// (<c>courier</c>) and its dispatch board (<c>dispatch</c>); returns the board of orders and the dispatch board.
+    /// </summary>
+    public async Task<MarketSnapshot> JoinMarket(string marketId)
     {
         RequireId("marketId", marketId);
         if (catalog.FindMarket(marketId) is null)
@@ -59,29 +67,39 @@ public sealed class MarketHub(MarketCatalog catalog, IGrainFactory grains, Idemp
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, PushGroups.Market(marketId));
+        var orders = await calls.Run(() => grains.GetGrain<IMarketGrain>(marketId).GetOrders(null), Context.ConnectionAborted);
+        var board = await calls.Run(() => grains.GetGrain<IDispatcherGrain>(marketId).GetBoard(), Context.ConnectionAborted);
+        return new MarketSnapshot(orders, board);
     }
 
-    /// <summary>A courier's phone: its own view and route as they change; returns the courier now.</summary>
+    /// <summary>A courier's phone: its own view and route as they change; returns the courier now, with its version.</summary>
     public async Task<CourierView> JoinCourier(string courierId)
     {
         RequireId("courierId", courierId);
-        if (await calls.Run(() => grains.GetGrain<ICourierGrain>(courierId).GetView(), Context.ConnectionAborted) is not { } view)
-        {
-            throw new HubException($"There is no courier '{courierId}'.");
-        }
-
-        await Groups.AddToGroupAsync(Context.ConnectionId, PushGroups.Courier(courierId));
-        return view;
+        var group = PushGroups.Courier(courierId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        return await calls.Run(() => grains.GetGrain<ICourierGrain>(courierId).GetView(), Context.ConnectionAborted)
+            ?? await Refuse<CourierView>(group, $"There is no courier '{courierId}'.");
     }
 
     public Task LeaveCourier(string courierId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PushGroups.Courier(RequireId("courierId", courierId)));
 
     public Task LeaveMarket(string marketId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PushGroups.Market(RequireId("marketId", marketId)));
 
+    /// <summary>A join whose entity does not exist leaves the group it entered and fails.</summary>
+    private async Task<T> Refuse<T>(string group, string problem)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+        throw new HubException(problem);
+    }
+
     /// <summary>The same id rules as the HTTP API; a bad id is a hub error naming the argument.</summary>
     private static string RequireId(string argument, string? value) =>
         InputRules.Check().Id(argument, value).Summary is { } problem ? throw new HubException(problem) : value!;
 }
+
+/// <summary>What joining a market returns: its board of orders and its dispatch board, each line with its version.</summary>
+public sealed record MarketSnapshot(IReadOnlyList<OrderSummary> Orders, DispatchBoard Board);
 
 /// <summary>
 /// Hub calls that fail transiently (a silo failing over, the database away) come back to the client as a hub error

@@ -12,10 +12,13 @@ public static class HubClient
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    public static async Task<HubConnection> Connect(MarketServer server)
+    public static Task<HubConnection> Connect(MarketServer server) => Connect(server.BaseAddress);
+
+    /// <summary>A client of the hub of the server at <paramref name="baseAddress"/> (a server process, say).</summary>
+    public static async Task<HubConnection> Connect(Uri baseAddress)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, MarketHub.Path))
+            .WithUrl(new Uri(baseAddress, MarketHub.Path))
             .AddJsonProtocol(o => MarketDeliveryHost.ConfigureJson(o.PayloadSerializerOptions))
             .Build();
         await connection.StartAsync();
