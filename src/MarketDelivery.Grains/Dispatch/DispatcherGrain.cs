@@ -330,6 +330,8 @@ public sealed class DispatcherGrain(
 
     public async Task<DispatchBoard> PlanNow()
     {
+        // Staff (and tests) expect every stored order in the plan, also one whose message has not arrived yet.
+        await CatchUp();
         await ReleaseDueWaves();
         await Replan("requested");
         return Board();

@@ -114,7 +114,7 @@ public sealed class ClusterPushNotifier(
     /// declared dead would otherwise hold every later push for Orleans' response timeout). A send that overruns is
     /// logged; it may still arrive.
     /// </summary>
-    private static readonly TimeSpan DirectoryPatience = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DirectoryPatience = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SendPatience = TimeSpan.FromSeconds(5);
 
     private readonly Channel<PushMessage> _queue = Channel.CreateBounded<PushMessage>(
@@ -156,6 +156,7 @@ public sealed class ClusterPushNotifier(
     private async Task Deliver(ImmutableArray<PushMessage> batch)
     {
         // Every silo's hub, read per batch so a silo that just joined is reached; the last list if the directory is away.
+        // The wait is generous: a cold or busy directory must not make a batch skip every other silo.
         try
         {
             _hubs = await grains.GetGrain<IHubDirectoryGrain>(0).GetHubs().WaitAsync(DirectoryPatience);
