@@ -103,11 +103,11 @@ public sealed record OrderView(
 
 /// <summary>
 /// Who brings the order and when: the courier and ETA from the plan in force, the code the customer shows the
-/// courier, and how the hand-over ended.
+/// courier (null in what anyone but the customer reads), and how the hand-over ended.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("md.DeliveryInfo")]
 public sealed record DeliveryInfo(
-    [property: Id(0)] string DeliveryCode,
+    [property: Id(0)] string? DeliveryCode,
     [property: Id(1)] string? CourierId,
     [property: Id(2)] DateTimeOffset? Eta,
     [property: Id(3)] DateTimeOffset? ReadyAt,

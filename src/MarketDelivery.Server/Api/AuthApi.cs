@@ -48,8 +48,7 @@ public static class AuthApi
         var auth = app.MapGroup("/api/auth").WithTags("Sign-in");
 
         auth.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(ToDto(user)))
-            .RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .Rule(AuthPolicies.SignedIn)
             .WithSummary("Who the access token belongs to: subject, name, roles with their scope ids.");
 
         if (settings.UsesExternalIssuer)
@@ -72,9 +71,8 @@ public static class AuthApi
                 var session = await grains.GetGrain<IStaffAccountGrain>(body.Id!).SignIn(body.Password!);
                 return session is null ? Unauthorized(SignInFailed) : TypedResults.Ok(ToDto(session, tokens));
             })
-            .RequireRateLimiting(Authentication.SignInLimit)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .Public(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized)
+            .Limited(Authentication.SignInLimit)
             .WithSummary("Merchants, couriers, market staff and admins: id and password or PIN → access and refresh tokens.");
 
         auth.MapPost("/code", async Task<Results<Accepted<CodeSentDto>, ProblemHttpResult>> (
@@ -98,8 +96,8 @@ public static class AuthApi
                 var dev = environment.IsDevelopment() ? issued.Code : null;
                 return TypedResults.Accepted((string?)null, new CodeSentDto(issued.ExpiresAt, dev));
             })
-            .RequireRateLimiting(Authentication.CodeLimit)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .Public(StatusCodes.Status400BadRequest)
+            .Limited(Authentication.CodeLimit)
             .WithSummary("Customers: sends a one-time sign-in code to the phone (in Development the answer also carries it).");
 
         auth.MapPost("/code/verify", async Task<Results<Ok<TokensDto>, ProblemHttpResult>> (CodeVerifyRequest? body, IGrainFactory grains, TokenIssuer tokens) =>
@@ -119,9 +117,8 @@ public static class AuthApi
                     ? Unauthorized("The code is wrong, expired or already used; ask for a new one.")
                     : TypedResults.Ok(ToDto(session, tokens));
             })
-            .RequireRateLimiting(Authentication.VerifyLimit)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .Public(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized)
+            .Limited(Authentication.VerifyLimit)
             .WithSummary("Customers: phone and one-time code → access and refresh tokens.");
 
         auth.MapPost("/refresh", async Task<Results<Ok<TokensDto>, ProblemHttpResult>> (RefreshRequest? body, IGrainFactory grains, TokenIssuer tokens) =>
@@ -143,9 +140,8 @@ public static class AuthApi
                     ? Unauthorized("The refresh token is expired, revoked or already used; sign in again.")
                     : TypedResults.Ok(ToDto(session, tokens));
             })
-            .RequireRateLimiting(Authentication.VerifyLimit)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .Public(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized)
+            .Limited(Authentication.VerifyLimit)
             .WithSummary("A refresh token → new access and refresh tokens; the one sent stops working (rotation).");
 
         auth.MapPost("/sign-out", async Task<Results<NoContent, ProblemHttpResult>> (RefreshRequest? body, IGrainFactory grains) =>
@@ -164,6 +160,7 @@ public static class AuthApi
 
                 return TypedResults.NoContent();
             })
+            .Public(StatusCodes.Status400BadRequest)
             .WithSummary("Revokes the refresh token (its access token lapses within minutes). Always 204.");
 
         auth.MapPost("/accounts/{accountId}/revoke", async Task<Results<NoContent, ProblemHttpResult>> (string accountId, IGrainFactory grains) =>
@@ -182,9 +179,7 @@ public static class AuthApi
                 await account.RevokeAll();
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization(AuthPolicies.Admin)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .Rule(AuthPolicies.Admin, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("Admin: revokes every refresh token of a staff-type account (a lost tablet); its access tokens lapse within minutes.");
 
         if (environment.IsDevelopment())
@@ -212,6 +207,7 @@ public static class AuthApi
                     return TypedResults.Ok(new DevTokenDto(token));
                 })
                 .WithTags("Development")
+                .Public(StatusCodes.Status400BadRequest)
                 .WithSummary("Development only: an access token for a role and id (customer, stall, courier or market id), for tests, demos and load tools.");
         }
     }

@@ -5,6 +5,9 @@ using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Dispatch;
 using MarketDelivery.Domain.Markets;
+using System.Security.Claims;
+using MarketDelivery.Server.Auth;
+using MarketDelivery.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MarketDelivery.Server.Api;
@@ -32,7 +35,7 @@ public static class CouriersApi
     {
         var couriers = app.MapGroup("/api/couriers/{courierId}").WithTags("Couriers");
 
-        couriers.MapPut("/", async Task<Results<Ok<CourierView>, ProblemHttpResult>> (string courierId, RegisterCourierRequest body, MarketCatalog catalog, IGrainFactory grains) =>
+        couriers.MapPut("/", async Task<Results<Ok<CourierView>, ProblemHttpResult>> (string courierId, RegisterCourierRequest body, ClaimsPrincipal user, MarketCatalog catalog, IGrainFactory grains) =>
             {
                 var check = Check(courierId)
                     .Text("name", body.Name)
@@ -50,11 +53,21 @@ public static class CouriersApi
                     return Problems.Invalid("marketIds", $"Unknown market(s): {string.Join(", ", unknown)}.");
                 }
 
+                // Staff manage the couriers of their own markets only: every market named must be one of theirs.
+                var staffOf = AuthPolicies.Scopes(user, AuthClaims.Market);
+                var foreign = (body.MarketIds ?? []).Where(m => !staffOf.Contains(m)).ToList();
+                if (!AuthPolicies.IsAdmin(user) && foreign.Count > 0)
+                {
+                    return TypedResults.Problem($"Only staff of {string.Join(", ", foreign)} may assign couriers to it.",
+                        statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.");
+                }
+
                 var profile = new CourierProfile(body.Name, body.District, body.Mode, body.CapacityGrams, body.CapacityBags,
                     [.. body.MarketIds ?? []], [.. body.Skills ?? []]);
                 return Answer(await Courier(grains, courierId).Register(profile));
             })
-            .WithSummary("Registers or updates a courier: vehicle, capacities, the markets served (the first one dispatches them).");
+            .Rule(AuthPolicies.StaffOfCourier, StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)
+            .WithSummary("Market staff (of every market named, and of one the courier already serves) register or update a courier: vehicle, capacities, the markets served (the first one dispatches them).");
 
         couriers.MapGet("/", async Task<Results<Ok<CourierView>, ProblemHttpResult>> (string courierId, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
             {
@@ -67,7 +80,8 @@ public static class CouriersApi
                     ? TypedResults.Ok(view)
                     : Problems.NotFound($"There is no courier '{courierId}'.");
             })
-            .WithSummary("The courier: shift, position, orders on board and the planned route (next stop first).");
+            .Rule(AuthPolicies.CourierOrStaff, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("The courier, for themself or their markets' staff: shift, position, orders on board and the planned route (next stop first).");
 
         couriers.MapGet("/route.geojson", async Task<IResult> (string courierId, IGrainFactory grains, MarketCatalog catalog, IdempotentCalls calls, CancellationToken aborted) =>
             {
@@ -80,38 +94,47 @@ public static class CouriersApi
                     ? Results.Text(RouteGeoJson(view, catalog), "application/geo+json")
                     : Problems.NotFound($"There is no courier '{courierId}'.");
             })
+            .Rule(AuthPolicies.CourierOrStaff, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The planned route as a GeoJSON FeatureCollection: a LineString from the courier's position (or home market) through every stop, and a Point per stop.");
 
         couriers.MapPost("/shift/start", async (string courierId, StartShiftRequest body, IGrainFactory grains) =>
                 Check(courierId).Problem ?? Answer(await Courier(grains, courierId).StartShift(body.PlannedEnd)))
+            .Rule(AuthPolicies.CourierSelf, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Starts a shift until the planned end.");
 
         couriers.MapPost("/shift/end", async (string courierId, IGrainFactory grains) =>
                 Check(courierId).Problem ?? Answer(await Courier(grains, courierId).EndShift()))
+            .Rule(AuthPolicies.CourierSelf, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Ends the shift; unstarted stops are re-planned onto other couriers. 409 while orders are on board.");
 
         couriers.MapPost("/position", async (string courierId, PositionRequest body, IGrainFactory grains) =>
                 Check(courierId).Problem ?? Answer(await Courier(grains, courierId).UpdatePosition(new GeoPosition(body.Lat, body.Lon))))
+            .Rule(AuthPolicies.CourierSelf, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Reports the courier's position; a courier falling behind the plan triggers a re-plan.");
 
         couriers.MapPost("/arrived", async (string courierId, ArrivedRequest body, IGrainFactory grains) =>
                 Check(courierId).Id("marketId", body.MarketId).Problem
                 ?? Answer(await Courier(grains, courierId).ArrivedAtHandOver(body.MarketId)))
+            .Rule(AuthPolicies.CourierSelf, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("The courier is at the market's hand-over point.");
 
         couriers.MapPost("/pickup", async (string courierId, PickUpRequest body, IGrainFactory grains) =>
                 Check(courierId).Ids("orderIds", body.OrderIds).Problem
                 ?? Answer(await Courier(grains, courierId).PickUp([.. body.OrderIds])))
+            .Rule(AuthPolicies.CourierSelf, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("The courier collected the bags of these orders; they are out for delivery.");
 
         couriers.MapPost("/delivered", async (string courierId, DeliveredRequest body, IGrainFactory grains) =>
                 Check(courierId).Id("orderId", body.OrderId).Text("deliveryCode", body.DeliveryCode).Text("photoRef", body.PhotoRef).Problem
                 ?? Answer(await Courier(grains, courierId).Deliver(body.OrderId, new DeliveryProof(body.DeliveryCode, body.PhotoRef))))
+            .Rule(AuthPolicies.CourierSelf, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .Limited(Authentication.DeliveryLimit)
             .WithSummary("Hands an order over, with proof: the customer's delivery code or a photo reference.");
 
         couriers.MapPost("/failed", async (string courierId, DeliveryFailedRequest body, IGrainFactory grains) =>
                 Check(courierId).Id("orderId", body.OrderId).Text("reason", body.Reason).Problem
                 ?? Answer(await Courier(grains, courierId).FailDelivery(body.OrderId, body.Reason ?? "")))
+            .Rule(AuthPolicies.CourierSelf, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("The customer could not be reached: the order returns to the market, where staff send it again or cancel it.");
     }
 

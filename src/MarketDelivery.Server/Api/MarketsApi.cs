@@ -3,6 +3,8 @@ using MarketDelivery.Contracts.Markets;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Domain;
 using MarketDelivery.Domain.Markets;
+using MarketDelivery.Server.Auth;
+using MarketDelivery.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MarketDelivery.Server.Api;
@@ -32,10 +34,12 @@ public static class MarketsApi
 
         markets.MapGet("/", (MarketCatalog catalog, MarketClock clock) =>
                 TypedResults.Ok(catalog.Markets.Select(m => ToDto(m, clock.GetUtcNow())).ToList()))
+            .Public()
             .WithSummary("Markets with the delivery slots that can be booked now, for today and tomorrow.");
 
         markets.MapGet("/{marketId}/catalog", Results<Ok<CatalogDto>, ProblemHttpResult> (string marketId, MarketCatalog catalog) =>
                 Known(marketId, catalog) is { } bad ? bad : TypedResults.Ok(ToDto(catalog.FindMarket(marketId)!)))
+            .Public(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The market's stalls and their products with prices in won.");
 
         markets.MapGet("/{marketId}/orders", async Task<Results<Ok<IReadOnlyList<OrderSummary>>, ProblemHttpResult>> (
@@ -48,6 +52,7 @@ public static class MarketsApi
 
                 return TypedResults.Ok<IReadOnlyList<OrderSummary>>(await calls.Run(() => grains.GetGrain<IMarketGrain>(marketId).GetOrders(slotId), aborted));
             })
+            .Rule(AuthPolicies.StaffOfMarket, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The market's board of orders, for market staff; optionally one delivery slot.");
 
         markets.MapGet("/{marketId}/dispatch", async Task<Results<Ok<DispatchBoard>, ProblemHttpResult>> (
@@ -55,12 +60,15 @@ public static class MarketsApi
                 Known(marketId, catalog) is { } bad
                     ? bad
                     : TypedResults.Ok(await calls.Run(() => grains.GetGrain<IDispatcherGrain>(marketId).GetBoard(), aborted)))
-            .WithSummary("The dispatch board: waves and their release times, courier routes with ETAs, unassigned orders with reasons, re-plans.");
+            .Rule(AuthPolicies.StaffOfMarket, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("The dispatch board, for market staff: waves and their release times, courier routes with ETAs, unassigned orders with reasons, re-plans.");
 
         markets.MapPost("/{marketId}/dispatch/plan", async Task<Results<Ok<DispatchBoard>, ProblemHttpResult>> (string marketId, MarketCatalog catalog, IGrainFactory grains) =>
                 Known(marketId, catalog) is { } bad
                     ? bad
                     : TypedResults.Ok(await grains.GetGrain<IDispatcherGrain>(marketId).PlanNow()))
+            .Rule(AuthPolicies.StaffOfMarket, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Limited(Authentication.PlanLimit)
             .WithSummary("Releases due waves and plans now (staff action).");
     }
 

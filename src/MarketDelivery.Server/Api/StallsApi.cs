@@ -3,6 +3,7 @@ using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Stalls;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Domain.Orders;
+using MarketDelivery.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MarketDelivery.Server.Api;
@@ -14,6 +15,7 @@ public static class StallsApi
 {
     public static void MapStallsApi(this IEndpointRouteBuilder app)
     {
+        // A stall's tickets are its merchants' business: every endpoint here is for a merchant of {stallId}.
         var stalls = app.MapGroup("/api/stalls/{stallId}").WithTags("Stalls");
 
         stalls.MapGet("/tickets", async Task<Results<Ok<ImmutableArray<PickTicketView>>, ProblemHttpResult>> (
@@ -42,6 +44,7 @@ public static class StallsApi
 
                 return TypedResults.Ok(await calls.Run(() => grains.GetGrain<IStallGrain>(stallId).GetTickets(filter), aborted));
             })
+            .Rule(AuthPolicies.MerchantOfStall, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The stall's pick tickets, oldest delivery slot first; ?status=open for those still to pick.");
 
         stalls.MapPost("/tickets/{ticketId}/confirm", async Task<Results<Ok<TicketConfirmation>, ProblemHttpResult>> (
@@ -77,6 +80,7 @@ public static class StallsApi
                 var result = await calls.Run(() => grains.GetGrain<IOrderGrain>(orderId).ConfirmTicket(stallId, ticketId, [.. body.Lines]), aborted);
                 return result.Value is { } confirmation ? TypedResults.Ok(confirmation) : Problems.From(result.Error!);
             })
+            .Rule(AuthPolicies.MerchantOfStall, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Confirms every line of a ticket: picked (pickedQuantity = ordered), short (less), or substituted (substituteSku). Returns the ticket and the order's new status.");
     }
 }

@@ -36,6 +36,15 @@ public sealed record AuthSettings
     /// <summary>Code verifications per client address per <see cref="RateWindow"/>.</summary>
     public int VerifyPermits { get; init; } = 20;
 
+    /// <summary>Orders placed per customer per <see cref="RateWindow"/>: far above a person, below a script gone wrong.</summary>
+    public int OrderPermits { get; init; } = 60;
+
+    /// <summary>Delivery confirmations (code or photo) per courier per <see cref="RateWindow"/>; guessing codes is slow.</summary>
+    public int DeliveryPermits { get; init; } = 30;
+
+    /// <summary>Staff "plan now" requests per market per <see cref="RateWindow"/>.</summary>
+    public int PlanPermits { get; init; } = 6;
+
     public TimeSpan RateWindow { get; init; } = TimeSpan.FromMinutes(1);
 
     public static AuthSettings FromConfiguration(IConfiguration config)
@@ -62,6 +71,9 @@ public sealed record AuthSettings
             SignInPermits = section.GetValue("RateLimits:SignIn", defaults.SignInPermits),
             CodePermits = section.GetValue("RateLimits:Code", defaults.CodePermits),
             VerifyPermits = section.GetValue("RateLimits:Verify", defaults.VerifyPermits),
+            OrderPermits = section.GetValue("RateLimits:Orders", defaults.OrderPermits),
+            DeliveryPermits = section.GetValue("RateLimits:Deliveries", defaults.DeliveryPermits),
+            PlanPermits = section.GetValue("RateLimits:PlanNow", defaults.PlanPermits),
             RateWindow = section.GetValue("RateLimits:Window", defaults.RateWindow),
         };
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Grains.Accounts;
+using MarketDelivery.Server.Api;
 using MarketDelivery.Server.Auth;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -21,6 +22,9 @@ public static class Authentication
     public const string SignInLimit = "auth-sign-in";
     public const string CodeLimit = "auth-code";
     public const string VerifyLimit = "auth-verify";
+    public const string OrderLimit = "orders-per-customer";
+    public const string DeliveryLimit = "delivery-per-courier";
+    public const string PlanLimit = "plan-per-market";
     public const string BearerScheme = "Bearer";
 
     public static WebApplicationBuilder AddMarketDeliveryAuthentication(this WebApplicationBuilder builder)
@@ -51,7 +55,8 @@ public static class Authentication
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AuthSettings, SigningKeys>(ConfigureBearer);
         services.AddSingleton<IAuthorizationHandler, RouteScopeHandler>();
-        services.AddSingleton<IAuthorizationHandler, CustomerOfOrderHandler>();
+        services.AddSingleton<IAuthorizationHandler, OrderAccessHandler>();
+        services.AddSingleton<IAuthorizationHandler, CourierAccessHandler>();
         services.AddAuthorization(o => o.AddMarketDeliveryPolicies());
 
         services.AddRateLimiter(o =>
@@ -61,8 +66,13 @@ public static class Authentication
             o.AddPolicy(SignInLimit, http => PerClient(http, s => s.SignInPermits));
             o.AddPolicy(CodeLimit, http => PerClient(http, s => s.CodePermits));
             o.AddPolicy(VerifyLimit, http => PerClient(http, s => s.VerifyPermits));
+            // Per signed-in customer, courier or market rather than per address: many phones share a carrier's address.
+            o.AddPolicy(OrderLimit, http => PerScope(http, "customer:" + (http.User.FindFirst(AuthClaims.Customer)?.Value ?? http.User.FindFirst(AuthClaims.Subject)?.Value), s => s.OrderPermits));
+            o.AddPolicy(DeliveryLimit, http => PerScope(http, "courier:" + http.GetRouteValue("courierId"), s => s.DeliveryPermits));
+            o.AddPolicy(PlanLimit, http => PerScope(http, "market:" + http.GetRouteValue("marketId"), s => s.PlanPermits));
         });
 
+        services.Configure<OpenApiOptions>("v1", o => o.AddOperationRules());
         services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Components ??= new OpenApiComponents();
@@ -93,6 +103,20 @@ public static class Authentication
     private static void ConfigureBearer(JwtBearerOptions o, AuthSettings settings, SigningKeys keys)
     {
         o.MapInboundClaims = false;
+        // Browsers cannot set headers on a WebSocket, so SignalR sends the token as ?access_token= on the hub's path.
+        o.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = context =>
+            {
+                if (context.HttpContext.Request.Path.StartsWithSegments(MarketDelivery.Server.Hubs.MarketHub.Path)
+                    && context.Request.Query["access_token"].ToString() is { Length: > 0 } token)
+                {
+                    context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+        };
         if (settings.UsesExternalIssuer)
         {
             o.Authority = settings.Authority;
@@ -114,11 +138,13 @@ public static class Authentication
         };
     }
 
-    private static RateLimitPartition<string> PerClient(HttpContext http, Func<AuthSettings, int> permits)
+    private static RateLimitPartition<string> PerClient(HttpContext http, Func<AuthSettings, int> permits) =>
+        PerScope(http, "address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), permits);
+
+    private static RateLimitPartition<string> PerScope(HttpContext http, string key, Func<AuthSettings, int> permits)
     {
         var settings = http.RequestServices.GetRequiredService<AuthSettings>();
-        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = Math.Max(1, permits(settings)),
             Window = settings.RateWindow,
@@ -134,7 +160,7 @@ public static class Authentication
             : http.RequestServices.GetRequiredService<AuthSettings>().RateWindow;
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await TypedResults.Problem($"Too many attempts from this address; try again in {seconds} s.",
+        await TypedResults.Problem($"Too many requests; try again in {seconds} s.",
                 statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.")
             .ExecuteAsync(http);
     }

@@ -42,7 +42,12 @@ public static class MarketDeliveryHost
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddReadinessChecks();
 
-        builder.Services.AddSignalR(o => o.AddFilter<TransientFailureHubFilter>())
+        // Outermost first: a transient failure while checking access is still a "try again" hub error.
+        builder.Services.AddSignalR(o =>
+            {
+                o.AddFilter<TransientFailureHubFilter>();
+                o.AddFilter<HubAccessFilter>();
+            })
             .AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
         // Pushes reach every silo's hub through Orleans itself (grain observers listed by a directory grain): no broker.
         builder.Services.AddSingleton(PushOptions.From(config));
@@ -93,22 +98,22 @@ public static class MarketDeliveryHost
         app.UseStatusCodePages();
         app.UseMarketDeliveryAuthentication();
 
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapOpenApi().Public();
+        app.MapScalarApiReference().Public();
         // Liveness runs no check: the process answers. Readiness (and /health, kept for existing probes) checks the
         // database and the silo; unhealthy is a 503.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public();
         var ready = new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadinessChecks.ReadyTag), ResponseWriter = HealthReportJson.Write };
-        app.MapHealthChecks("/health/ready", ready);
-        app.MapHealthChecks("/health", ready);
-        app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", ready).Public();
+        app.MapHealthChecks("/health", ready).Public();
+        app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription().Public();
 
         app.MapMarketsApi();
         app.MapOrdersApi();
         app.MapStallsApi();
         app.MapCouriersApi();
         app.MapAuthApi(app.Environment);
-        app.MapHub<MarketHub>(MarketHub.Path);
+        app.MapHub<MarketHub>(MarketHub.Path).Problems(StatusCodes.Status401Unauthorized);
         app.MapMarketDeliveryObservability();
         return app;
     }

@@ -1,3 +1,4 @@
+using MarketDelivery.Server.Api;
 using MarketDelivery.Dispatch;
 using Npgsql;
 using OpenTelemetry;
@@ -107,7 +108,17 @@ public static class Observability
             settings.DashboardPath ?? "off (Dashboard:Enabled)");
         if (settings.DashboardPath is { } path)
         {
-            app.MapOrleansDashboard(routePrefix: path);
+            var dashboard = app.MapOrleansDashboard(routePrefix: path);
+            // A local tool in Development; elsewhere (Dashboard:Enabled=true) it shows every grain, so admins only,
+            // with a bearer token (through a proxy that adds it, say).
+            if (app.Environment.IsDevelopment())
+            {
+                dashboard.Public();
+            }
+            else
+            {
+                dashboard.Rule(MarketDelivery.Server.Auth.AuthPolicies.Admin);
+            }
         }
 
         return app;

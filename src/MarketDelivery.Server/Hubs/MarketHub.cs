@@ -7,6 +7,8 @@ using MarketDelivery.Contracts.Stalls;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Domain.Orders;
 using MarketDelivery.Server.Api;
+using MarketDelivery.Server.Auth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace MarketDelivery.Server.Hubs;
@@ -16,13 +18,18 @@ namespace MarketDelivery.Server.Hubs;
 /// customer their order, staff their market, a courier's phone its courier. Every join subscribes first and then reads
 /// the snapshot it returns, so a change made meanwhile is in the snapshot, or pushed after it, or both (the versions
 /// tell which is newer); nothing falls between the two. After a reconnect a client joins again and gets fresh
-/// snapshots. (Authentication comes with the apps.)
+/// snapshots. Only signed-in clients connect (the token rides on the query string for WebSockets), and every method
+/// names its access rule with <see cref="HubAccessAttribute"/>, which <see cref="HubAccessFilter"/> enforces before
+/// the method runs: a merchant joins only their stall, a customer follows only their orders, staff join only their
+/// market, a courier only themself.
 /// </summary>
+[Authorize]
 public sealed class MarketHub(MarketCatalog catalog, IGrainFactory grains, IdempotentCalls calls) : Hub
 {
     public const string Path = "/hubs/market";
 
     /// <summary>Joins a stall's group; returns its open pick tickets, each with its version.</summary>
+    [HubAccess(AuthPolicies.MerchantOfStall, "stallId")]
     public async Task<IReadOnlyList<PickTicketView>> JoinStall(string stallId)
     {
         RequireId("stallId", stallId);
@@ -35,9 +42,11 @@ public sealed class MarketHub(MarketCatalog catalog, IGrainFactory grains, Idemp
         return await calls.Run(() => grains.GetGrain<IStallGrain>(stallId).GetTickets(PickTicketStatus.Open), Context.ConnectionAborted);
     }
 
+    [HubAccess(AuthPolicies.SignedIn)]
     public Task LeaveStall(string stallId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PushGroups.Stall(RequireId("stallId", stallId)));
 
     /// <summary>Follows an order's changes; returns the order as it is now, with its version.</summary>
+    [HubAccess(AuthPolicies.CustomerOfOrder, "orderId")]
     public async Task<OrderView> FollowOrder(string orderId)
     {
         RequireId("orderId", orderId);
@@ -52,12 +61,14 @@ public sealed class MarketHub(MarketCatalog catalog, IGrainFactory grains, Idemp
             ?? await Refuse<OrderView>(group, $"There is no order '{orderId}'.");
     }
 
+    [HubAccess(AuthPolicies.SignedIn)]
     public Task UnfollowOrder(string orderId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PushGroups.Order(RequireId("orderId", orderId)));
 
     /// <summary>
     /// Joins a market's staff group, which sees every order of the market change (<c>marketOrder</c>), its couriers
     /// (<c>courier</c>) and its dispatch board (<c>dispatch</c>); returns the board of orders and the dispatch board.
     /// </summary>
+    [HubAccess(AuthPolicies.StaffOfMarket, "marketId")]
     public async Task<MarketSnapshot> JoinMarket(string marketId)
     {
         RequireId("marketId", marketId);
@@ -73,6 +84,7 @@ public sealed class MarketHub(MarketCatalog catalog, IGrainFactory grains, Idemp
     }
 
     /// <summary>A courier's phone: its own view and route as they change; returns the courier now, with its version.</summary>
+    [HubAccess(AuthPolicies.CourierOrStaff, "courierId")]
     public async Task<CourierView> JoinCourier(string courierId)
     {
         RequireId("courierId", courierId);
@@ -82,8 +94,10 @@ public sealed class MarketHub(MarketCatalog catalog, IGrainFactory grains, Idemp
             ?? await Refuse<CourierView>(group, $"There is no courier '{courierId}'.");
     }
 
+    [HubAccess(AuthPolicies.SignedIn)]
     public Task LeaveCourier(string courierId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PushGroups.Courier(RequireId("courierId", courierId)));
 
+    [HubAccess(AuthPolicies.SignedIn)]
     public Task LeaveMarket(string marketId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PushGroups.Market(RequireId("marketId", marketId)));
 
     /// <summary>A join whose entity does not exist leaves the group it entered and fails.</summary>
