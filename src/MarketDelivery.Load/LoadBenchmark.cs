@@ -54,7 +54,7 @@ public sealed class LoadBenchmark
     {
         var o = _options;
         using var http = OrderClient.CreateHttpClient(o.BaseAddress, o.Concurrency + 8);
-        var client = new OrderClient(http, o.Timeout);
+        var client = new OrderClient(http, new DevTokens(http), o.Timeout);
 
         MarketMap map;
         try
@@ -264,7 +264,7 @@ public sealed class LoadBenchmark
 
         if (rng.NextDouble() < _options.ReadFraction)
         {
-            var read = await client.GetOrderAsync(OrderId(placed)!, ct);
+            var read = await client.GetOrderAsync(OrderId(placed)!, order.CustomerId, ct);
             if (read.Ok)
             {
                 _stats.CountRead();
@@ -336,7 +336,7 @@ public sealed class LoadBenchmark
                 var graceUsed = false;
                 for (var attempt = 1; attempt <= 6; attempt++)
                 {
-                    var answer = await client.GetOrderAsync(order.OrderId, token);
+                    var answer = await client.GetOrderAsync(order.OrderId, null, token);
                     if (answer.Ok)
                     {
                         if ((answer.Body as JsonObject)?["orderId"]?.ToString() != order.OrderId)

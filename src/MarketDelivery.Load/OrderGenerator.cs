@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace MarketDelivery.Load;
 
 /// <summary>An order to send: its Idempotency-Key and the JSON body, kept so that a re-send is byte-identical.</summary>
-public sealed record GeneratedOrder(string IdempotencyKey, string MarketId, string Body);
+public sealed record GeneratedOrder(string IdempotencyKey, string MarketId, string Body, string CustomerId);
 
 /// <summary>
 /// Random baskets like a customer's: one market, 1-3 of its stalls, 1-2 products of each (both limits can be set), quantity 1-3 (never more than
@@ -28,11 +28,12 @@ public sealed class OrderGenerator(MarketMap map, int maxStalls = 3, int maxProd
         var lat = market.Lat + r * Math.Cos(theta) / 111_320;
         var lon = market.Lon + r * Math.Sin(theta) / (111_320 * Math.Cos(market.Lat * Math.PI / 180));
 
+        var customerId = string.Create(CultureInfo.InvariantCulture, $"load-customer-{rng.Next(Customers):000}");
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteString("customerId", string.Create(CultureInfo.InvariantCulture, $"load-customer-{rng.Next(Customers):000}"));
+            json.WriteString("customerId", customerId);
             json.WriteString("marketId", market.Id);
             json.WriteString("slotId", market.SlotId);
             json.WriteStartObject("deliveryAddress");
@@ -60,6 +61,6 @@ public sealed class OrderGenerator(MarketMap map, int maxStalls = 3, int maxProd
             json.WriteEndObject();
         }
 
-        return new GeneratedOrder(Guid.NewGuid().ToString("N"), market.Id, Encoding.UTF8.GetString(buffer.ToArray()));
+        return new GeneratedOrder(Guid.NewGuid().ToString("N"), market.Id, Encoding.UTF8.GetString(buffer.ToArray()), customerId);
     }
 }

@@ -42,6 +42,7 @@ public static class PushBenchmark
         }
 
         var https = o.Bases.Select(b => OrderClient.CreateHttpClient(b, 16)).ToList();
+        var tokens = new DevTokens(https[0]);
         try
         {
             var map = await MarketMap.DiscoverAsync(https[0], ct);
@@ -62,8 +63,11 @@ public static class PushBenchmark
                     await gate.WaitAsync(ct);
                     try
                     {
+                        // Even clients are a stall's tablet (signed in as its merchant), odd ones a market's staff.
+                        var scope = i % 2 == 0 ? stalls[i / 2 % stalls.Count] : markets[i / 2 % markets.Count].Id;
+                        var bearer = await tokens.Bearer(i % 2 == 0 ? "merchant" : "staff", scope, ct);
                         var connection = new HubConnectionBuilder()
-                            .WithUrl(new Uri(o.Bases[i % o.Bases.Count], "hubs/market"))
+                            .WithUrl(new Uri(o.Bases[i % o.Bases.Count], "hubs/market"), h => h.AccessTokenProvider = () => Task.FromResult<string?>(bearer.Parameter))
                             .AddJsonProtocol(p => p.PayloadSerializerOptions = json)
                             .Build();
                         connection.On<PushedLine>("pickTicket", t =>
@@ -124,7 +128,7 @@ public static class PushBenchmark
                 }
 
                 var order = generator.Next(rng);
-                var client = new OrderClient(https[n % https.Count], TimeSpan.FromSeconds(30));
+                var client = new OrderClient(https[n % https.Count], tokens, TimeSpan.FromSeconds(30));
                 var server = n % https.Count;
                 placing.Add(Task.Run(async () =>
                 {

@@ -27,7 +27,7 @@ CS="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=marketdelivery"
 dotnet "$SERVER" migrate --postgres "$CS" >/dev/null
 
 start_server() { # name http_port
-  ConnectionStrings__Postgres="$CS" ASPNETCORE_URLS="http://127.0.0.1:$2" ASPNETCORE_ENVIRONMENT=Production \
+  ConnectionStrings__Postgres="$CS" ASPNETCORE_URLS="http://127.0.0.1:$2" ASPNETCORE_ENVIRONMENT=Development Dashboard__Enabled=false \
   Storage__MigrateOnStartup=false Orleans__ClusterId="${CLUSTER_ID:-measure}" Orleans__SiloPort=$(free_port) Orleans__GatewayPort=$(free_port) \
     dotnet "$SERVER" >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)

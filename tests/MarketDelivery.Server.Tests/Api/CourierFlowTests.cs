@@ -1,3 +1,4 @@
+using MarketDelivery.Contracts.Accounts;
 using System.Net;
 using System.Text.Json.Nodes;
 using MarketDelivery.Contracts.Push;
@@ -77,7 +78,10 @@ public sealed class CourierFlowTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.OK, (await Http.PostJson("/api/couriers/rider-1/position", new { lat = 37.5530, lon = 127.1300 })).Status);
         Assert.Equal(HttpStatusCode.Conflict, (await Http.PostJson("/api/couriers/rider-1/shift/end", null)).Status);
 
-        var code = (string)(await Http.GetJson($"/api/orders/{orderId}"))["delivery"]!["deliveryCode"]!;
+        // Only the customer reads the code; staff (here an admin) see the order without it.
+        Assert.Null((await Http.GetJson($"/api/orders/{orderId}"))["delivery"]!["deliveryCode"]);
+        using var customerHttp = fixture.Server.ClientAs(AccountRole.Customer, "courier-customer");
+        var code = (string)(await customerHttp.GetJson($"/api/orders/{orderId}"))["delivery"]!["deliveryCode"]!;
         var wrong = code == "0000" ? "1111" : "0000";
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostJson("/api/couriers/rider-1/delivered", new { orderId, deliveryCode = wrong })).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostJson("/api/couriers/rider-1/delivered", new { orderId })).Status);

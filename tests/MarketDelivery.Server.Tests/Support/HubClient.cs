@@ -12,18 +12,29 @@ public static class HubClient
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    public static Task<HubConnection> Connect(MarketServer server) => Connect(server.BaseAddress);
+    /// <summary>A client signed in as an admin, or with <paramref name="token"/>.</summary>
+    public static Task<HubConnection> Connect(MarketServer server, string? token = null) => Connect(server.BaseAddress, token);
 
-    /// <summary>A client of the hub of the server at <paramref name="baseAddress"/> (a server process, say).</summary>
-    public static async Task<HubConnection> Connect(Uri baseAddress)
+    /// <summary>A client of the hub of the server at <paramref name="baseAddress"/> (a server process, say), signed in as an admin or with <paramref name="token"/>.</summary>
+    public static async Task<HubConnection> Connect(Uri baseAddress, string? token = null)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, MarketHub.Path))
-            .AddJsonProtocol(o => MarketDeliveryHost.ConfigureJson(o.PayloadSerializerOptions))
-            .Build();
+        var connection = Build(baseAddress, token ?? TestTokens.Admin);
         await connection.StartAsync();
         return connection;
     }
+
+    /// <summary>A connection not started yet; the token goes on the query string, as browsers send it.</summary>
+    public static HubConnection Build(Uri baseAddress, string? token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, MarketHub.Path), o =>
+            {
+                if (token is not null)
+                {
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
+            })
+            .AddJsonProtocol(o => MarketDeliveryHost.ConfigureJson(o.PayloadSerializerOptions))
+            .Build();
 
     /// <summary>Every <paramref name="eventName"/> pushed to this connection from now on.</summary>
     public static ChannelReader<JsonObject> Listen(this HubConnection connection, string eventName)

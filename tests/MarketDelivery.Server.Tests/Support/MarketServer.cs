@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MarketDelivery.Contracts.Accounts;
 using MarketDelivery.Domain;
 using MarketDelivery.Server.Hosting;
 using Microsoft.AspNetCore.Hosting;
@@ -41,12 +42,18 @@ public sealed class MarketServer : WebApplicationFactory<Program>
 
     public static JsonSerializerOptions Json { get; } = CreateJson();
 
-    /// <summary>Starts the server and returns a client for its real address.</summary>
+    /// <summary>Starts the server and returns a client for its real address, signed in as an admin (who may do anything).</summary>
     public HttpClient Start()
     {
         StartServer();
-        return new HttpClient { BaseAddress = BaseAddress };
+        return TestTokens.Client(BaseAddress, TestTokens.Admin);
     }
+
+    /// <summary>A client signed in with one role and its scope (a customer, stall, courier or market id).</summary>
+    public HttpClient ClientAs(AccountRole role, string? scopeId) => TestTokens.Client(BaseAddress, TestTokens.For(role, scopeId));
+
+    /// <summary>A client without a token.</summary>
+    public HttpClient Anonymous() => TestTokens.Client(BaseAddress, null);
 
     public Uri BaseAddress
     {
@@ -62,6 +69,7 @@ public sealed class MarketServer : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Postgres", _postgres);
         builder.UseSetting("Orleans:ClusterId", _clusterId);
+        builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureServices(services =>

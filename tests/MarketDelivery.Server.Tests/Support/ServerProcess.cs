@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using MarketDelivery.Contracts.Accounts;
 using Npgsql;
 
 namespace MarketDelivery.Server.Tests.Support;
@@ -17,10 +18,17 @@ public sealed class ServerProcess : IDisposable
     private ServerProcess(Process process, int port)
     {
         _process = process;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        Http = TestTokens.Client(BaseAddress, TestTokens.Admin);
     }
 
+    public Uri BaseAddress { get; }
+
+    /// <summary>A client signed in as an admin.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client signed in with one role and its scope.</summary>
+    public HttpClient ClientAs(AccountRole role, string? scopeId) => TestTokens.Client(BaseAddress, TestTokens.For(role, scopeId));
 
     public bool HasExited => _process.HasExited;
 
@@ -55,6 +63,7 @@ public sealed class ServerProcess : IDisposable
             "--ConnectionStrings:Postgres", connectionString,
             "--Storage:MigrateOnStartup", "false",
             "--Orleans:ClusterId", clusterId,
+            "--Auth:SigningKey", TestTokens.SigningKey,
             "--Orleans:SiloPort", MarketServer.FreePort().ToString(CultureInfo.InvariantCulture),
             "--Orleans:GatewayPort", MarketServer.FreePort().ToString(CultureInfo.InvariantCulture),
             .. settings,
