@@ -1,3 +1,4 @@
+using MarketDelivery.Contracts.Accounts;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -57,15 +58,15 @@ public sealed class CrossServerPushTests : IAsyncLifetime
         var staff = new List<ChannelReader<JsonObject>>();
         foreach (var server in both)
         {
-            var tablet = await Connect(server);
+            var tablet = await Connect(server, TestTokens.For(AccountRole.Merchant, VegStall));
             tablets.Add(tablet.Listen(PushEvents.PickTicket));
             await tablet.InvokeAsync<JsonArray>(nameof(MarketHub.JoinStall), VegStall);
 
-            var stranger = await Connect(server);
+            var stranger = await Connect(server, TestTokens.For(AccountRole.Merchant, OtherStall));
             strangers.Add(stranger.Listen(PushEvents.PickTicket));
             await stranger.InvokeAsync<JsonArray>(nameof(MarketHub.JoinStall), OtherStall);
 
-            var market = await Connect(server);
+            var market = await Connect(server, TestTokens.For(AccountRole.Staff, Baskets.Market));
             staff.Add(market.Listen(PushEvents.MarketOrder));
             var snapshot = await market.InvokeAsync<JsonObject>(nameof(MarketHub.JoinMarket), Baskets.Market);
             Assert.NotNull(snapshot["board"]?["version"]);
@@ -73,7 +74,8 @@ public sealed class CrossServerPushTests : IAsyncLifetime
 
         // Placed through b.
         var slot = await Baskets.OpenSlot(b.Http);
-        var (status, placed, _) = await b.Http.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "push-customer"), idempotencyKey: "push-1");
+        using var customerViaB = b.ClientAs(AccountRole.Customer, "push-customer");
+        var (status, placed, _) = await customerViaB.PostJson("/api/orders", Baskets.TwoStallOrder(slot, "push-customer"), idempotencyKey: "push-1");
         Assert.Equal(HttpStatusCode.Created, status);
         var orderId = (string)placed!["orderId"]!;
         var vegTicket = (string)placed["tickets"]!.AsArray().Single(t => (string)t!["stallId"]! == VegStall)!["ticketId"]!;
@@ -83,17 +85,19 @@ public sealed class CrossServerPushTests : IAsyncLifetime
         var followers = new List<(ChannelReader<JsonObject> Events, int Snapshot)>();
         foreach (var server in both)
         {
-            var customer = await Connect(server);
+            var customer = await Connect(server, TestTokens.For(AccountRole.Customer, "push-customer"));
             var events = customer.Listen(PushEvents.Order);
             var current = await customer.InvokeAsync<JsonObject>(nameof(MarketHub.FollowOrder), orderId);
             Assert.True((int)current["version"]! >= 1);
             followers.Add((events, (int)current["version"]!));
         }
 
-        // Confirmed through a.
-        Assert.Equal(HttpStatusCode.OK, (await a.Http.PostJson($"/api/stalls/{VegStall}/tickets/{vegTicket}/confirm",
+        // Confirmed through a, by each stall's merchant.
+        using var vegMerchant = a.ClientAs(AccountRole.Merchant, VegStall);
+        using var fruitMerchant = a.ClientAs(AccountRole.Merchant, "amsa-gwail");
+        Assert.Equal(HttpStatusCode.OK, (await vegMerchant.PostJson($"/api/stalls/{VegStall}/tickets/{vegTicket}/confirm",
             new { lines = new object[] { new { sku = "daepa", pickedQuantity = 2 }, new { sku = "gamja", pickedQuantity = 3 } } })).Status);
-        Assert.Equal(HttpStatusCode.OK, (await a.Http.PostJson($"/api/stalls/amsa-gwail/tickets/{fruitTicket}/confirm",
+        Assert.Equal(HttpStatusCode.OK, (await fruitMerchant.PostJson($"/api/stalls/amsa-gwail/tickets/{fruitTicket}/confirm",
             new { lines = new object[] { new { sku = "sagwa-busa", pickedQuantity = 1 } } })).Status);
 
         foreach (var tablet in tablets)
@@ -128,14 +132,15 @@ public sealed class CrossServerPushTests : IAsyncLifetime
 
         // Reconnect: a follower whose connection dropped joins again, here through the other server, and its snapshot
         // is at least as new as the last push it saw, so it knows whether it missed anything.
-        var again = await Connect(a);
+        var again = await Connect(a, TestTokens.For(AccountRole.Customer, "push-customer"));
         var rejoined = await again.InvokeAsync<JsonObject>(nameof(MarketHub.FollowOrder), orderId);
         Assert.True((int)rejoined["version"]! >= last, $"snapshot {(int)rejoined["version"]!} older than push {last}");
         Assert.Equal("readyForPickup", (string)rejoined["status"]!);
 
         // The other stall's tablets: the first ticket they receive is of an order that includes their stall, placed after
         // everything above, so nothing of the first order ever reached them.
-        var (sentinelStatus, sentinel, _) = await a.Http.PostJson("/api/orders", new
+        using var secondCustomer = a.ClientAs(AccountRole.Customer, "push-customer-2");
+        var (sentinelStatus, sentinel, _) = await secondCustomer.PostJson("/api/orders", new
         {
             customerId = "push-customer-2",
             marketId = Baskets.Market,
@@ -150,6 +155,61 @@ public sealed class CrossServerPushTests : IAsyncLifetime
             Assert.Equal((string)sentinel!["orderId"]!, (string)first["orderId"]!);
             Assert.Equal(OtherStall, (string)first["stallId"]!);
         }
+    }
+
+    [Fact]
+    public async Task A_courier_phone_on_either_server_sees_its_own_courier_and_never_another()
+    {
+        await ServerProcess.Migrate(_database.ConnectionString);
+        var a = Start("a");
+        var b = Start("b");
+        await Task.WhenAll(a.WaitHealthy(), b.WaitHealthy());
+        await ServerProcess.WaitForActiveSilos(_database.ConnectionString, 2, _servers);
+
+        using var staffHttp = a.ClientAs(AccountRole.Staff, Baskets.Market);
+        foreach (var courier in new[] { "push-rider-1", "push-rider-2" })
+        {
+            var (registered, _, _) = await staffHttp.SendJson(HttpMethod.Put, $"/api/couriers/{courier}", new
+            {
+                name = courier, district = "강동구", mode = "scooter", capacityGrams = 30_000, capacityBags = 8, marketIds = new[] { Baskets.Market },
+            });
+            Assert.Equal(HttpStatusCode.OK, registered);
+        }
+
+        // Each courier's phone, once on each server, signed in as that courier.
+        var phones = new Dictionary<string, List<ChannelReader<JsonObject>>>();
+        foreach (var courier in new[] { "push-rider-1", "push-rider-2" })
+        {
+            phones[courier] = [];
+            foreach (var server in new[] { a, b })
+            {
+                var phone = await Connect(server, TestTokens.For(AccountRole.Courier, courier));
+                phones[courier].Add(phone.Listen(PushEvents.Courier));
+                await phone.InvokeAsync<JsonObject>(nameof(MarketHub.JoinCourier), courier);
+            }
+        }
+
+        // Rider 1 starts a shift through b, rider 2 after that through a: each phone's first push is its own courier's.
+        var end = DateTimeOffset.UtcNow.AddHours(8);
+        using var rider1 = b.ClientAs(AccountRole.Courier, "push-rider-1");
+        using var rider2 = a.ClientAs(AccountRole.Courier, "push-rider-2");
+        Assert.Equal(HttpStatusCode.OK, (await rider1.PostJson("/api/couriers/push-rider-1/shift/start", new { plannedEnd = end })).Status);
+        foreach (var phone in phones["push-rider-1"])
+        {
+            var first = await phone.NextMatching(_ => true);
+            Assert.Equal("push-rider-1", (string)first["courierId"]!);
+            Assert.True((bool)first["onShift"]!);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await rider2.PostJson("/api/couriers/push-rider-2/shift/start", new { plannedEnd = end })).Status);
+        foreach (var phone in phones["push-rider-2"])
+        {
+            var first = await phone.NextMatching(_ => true);
+            Assert.Equal("push-rider-2", (string)first["courierId"]!);
+        }
+
+        // Rider 2's token does not reach rider 1's shift.
+        Assert.Equal(HttpStatusCode.Forbidden, (await rider2.PostJson("/api/couriers/push-rider-1/shift/end", null)).Status);
     }
 
     private static async Task<List<JsonObject>> ReadUntil(ChannelReader<JsonObject> reader, Func<JsonObject, bool> done)
@@ -175,9 +235,9 @@ public sealed class CrossServerPushTests : IAsyncLifetime
         }
     }
 
-    private async Task<HubConnection> Connect(ServerProcess server)
+    private async Task<HubConnection> Connect(ServerProcess server, string token)
     {
-        var connection = await HubClient.Connect(server.Http.BaseAddress!);
+        var connection = await HubClient.Connect(server.BaseAddress, token);
         _connections.Add(connection);
         return connection;
     }
