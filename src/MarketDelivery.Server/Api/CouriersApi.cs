@@ -104,10 +104,21 @@ public static class CouriersApi
                 ?? Answer(await Courier(grains, courierId).PickUp([.. body.OrderIds])))
             .WithSummary("The courier collected the bags of these orders; they are out for delivery.");
 
-        couriers.MapPost("/delivered", async (string courierId, DeliveredRequest body, IGrainFactory grains) =>
-                Check(courierId).Id("orderId", body.OrderId).Text("deliveryCode", body.DeliveryCode).Text("photoRef", body.PhotoRef).Problem
-                ?? Answer(await Courier(grains, courierId).Deliver(body.OrderId, new DeliveryProof(body.DeliveryCode, body.PhotoRef))))
-            .WithSummary("Hands an order over, with proof: the customer's delivery code or a photo reference.");
+        couriers.MapPost("/delivered", async (string courierId, DeliveredRequest body, IGrainFactory grains, HttpResponse response) =>
+            {
+                if (Check(courierId).Id("orderId", body.OrderId).Text("deliveryCode", body.DeliveryCode).Text("photoRef", body.PhotoRef).Problem is { } bad)
+                {
+                    return bad;
+                }
+
+                var result = await Courier(grains, courierId).Deliver(body.OrderId, new DeliveryProof(body.DeliveryCode, body.PhotoRef));
+                Problems.AddRetryAfter(response, result.Error);
+                return Answer(result);
+            })
+            .WithSummary("Hands an order over, with proof: the customer's delivery code, or the photoId of a photo uploaded for the order " +
+                         "(POST /api/couriers/{courierId}/orders/{orderId}/photo; any other photoRef is a 422). After 5 wrong codes " +
+                         "(Couriers:MaxCodeAttempts) codes for the order are refused for 15 minutes (Couriers:CodeLockout) with 429 and " +
+                         "Retry-After; a photo proof is still accepted. Only the courier carrying the order can deliver it (409 otherwise).");
 
         couriers.MapPost("/failed", async (string courierId, DeliveryFailedRequest body, IGrainFactory grains) =>
                 Check(courierId).Id("orderId", body.OrderId).Text("reason", body.Reason).Problem
