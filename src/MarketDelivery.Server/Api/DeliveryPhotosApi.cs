@@ -24,6 +24,8 @@ public static class DeliveryPhotosApi
 
     public static void MapDeliveryPhotosApi(this IEndpointRouteBuilder app)
     {
+        // No Accepts metadata: routing would answer any other content type with a bare 415; the handler answers
+        // a 400 problem that says what to send instead.
         app.MapPost("/api/couriers/{courierId}/orders/{orderId}/photo", Upload)
             .WithTags("Couriers")
             .WithSummary("Uploads a photo of the hand-over for an order this courier is assigned to or carries → 201 {photoId, ...}; " +
@@ -32,7 +34,6 @@ public static class DeliveryPhotosApi
                              "(anything else: 415); larger than the configured limit (Couriers:MaxPhotoBytes, 5 MB by default): 413; empty, " +
                              "not multipart or without the field: 400; an order assigned to another courier or none: 409. The photo id comes " +
                              "from the content, so repeating an upload answers the same id.")
-            .Accepts<IFormFile>("multipart/form-data")
             .Produces<DeliveryPhotoInfo>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -120,8 +121,9 @@ public static class DeliveryPhotosApi
         {
             return TooLarge(limit);
         }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
+            // Malformed or cut-short multipart (BadHttpRequestException is an IOException too).
             return Problems.Invalid(PhotoField, $"The multipart body could not be read: {ex.Message}");
         }
 
