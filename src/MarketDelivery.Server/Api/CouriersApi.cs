@@ -102,7 +102,7 @@ public static class CouriersApi
         couriers.MapPost("/pickup", async (string courierId, PickUpRequest body, IGrainFactory grains) =>
                 Check(courierId).Ids("orderIds", body.OrderIds).Problem
                 ?? Answer(await Courier(grains, courierId).PickUp([.. body.OrderIds])))
-            .WithSummary("The courier collected the bags of these orders; they are out for delivery.");
+            .WithSummary("The courier collected the bags of these orders; they are out for delivery. Only orders assigned to this courier (409 otherwise).");
 
         couriers.MapPost("/delivered", async (string courierId, DeliveredRequest body, IGrainFactory grains, HttpResponse response) =>
             {
@@ -123,7 +123,7 @@ public static class CouriersApi
         couriers.MapPost("/failed", async (string courierId, DeliveryFailedRequest body, IGrainFactory grains) =>
                 Check(courierId).Id("orderId", body.OrderId).Text("reason", body.Reason).Problem
                 ?? Answer(await Courier(grains, courierId).FailDelivery(body.OrderId, body.Reason ?? "")))
-            .WithSummary("The customer could not be reached: the order returns to the market, where staff send it again or cancel it.");
+            .WithSummary("The customer could not be reached: the order returns to the market, where staff send it again or cancel it. Only the courier carrying it (409 otherwise).");
     }
 
     private static ICourierGrain Courier(IGrainFactory grains, string courierId) => grains.GetGrain<ICourierGrain>(courierId);
