@@ -60,6 +60,8 @@ public static class SiloBuilderPersistenceExtensions
                 AddAdoNetStorage(silo, PostgresInvariant, postgres);
                 AddOrderStore(silo, services => new PostgresOrderStore(
                     services.GetRequiredService<PostgresDataSource>().DataSource, options.ServiceId, services.GetRequiredService<Serializer>()));
+                silo.Services.AddSingleton<IDeliveryPhotoStore>(services => new PostgresDeliveryPhotoStore(
+                    services.GetRequiredService<PostgresDataSource>().DataSource, options.ServiceId));
                 silo.Services.AddSingleton(_ => new PostgresDataSource(postgres));
                 silo.UseAdoNetReminderService(o => { o.Invariant = PostgresInvariant; o.ConnectionString = postgres; });
                 break;
@@ -74,6 +76,7 @@ public static class SiloBuilderPersistenceExtensions
 
                 AddAdoNetStorage(silo, SqliteInvariant, sqlite);
                 AddOrderStore(silo, services => new SqliteOrderStore(sqlite, options.ServiceId, services.GetRequiredService<Serializer>()));
+                silo.Services.AddSingleton<IDeliveryPhotoStore>(_ => new SqliteDeliveryPhotoStore(sqlite, options.ServiceId));
                 silo.UseAdoNetReminderService(o => { o.Invariant = SqliteInvariant; o.ConnectionString = sqlite; });
                 break;
 
@@ -90,6 +93,7 @@ public static class SiloBuilderPersistenceExtensions
 
                 silo.AddMemoryGrainStorageAsDefault();
                 AddOrderStore(silo, services => new MemoryOrderStore(services.GetRequiredService<Serializer>()));
+                silo.Services.AddSingleton<IDeliveryPhotoStore>(new MemoryDeliveryPhotoStore());
                 silo.UseInMemoryReminderService();
                 break;
         }

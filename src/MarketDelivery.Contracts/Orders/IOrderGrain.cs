@@ -31,6 +31,14 @@ public interface IOrderGrain : IGrainWithStringKey
     [Alias("Deliver")]
     Task<CommandResult<OrderView>> Deliver(string courierId, DeliveryProof proof);
 
+    /// <summary>
+    /// The courier the order is planned for or carried by stores a photo of the hand-over (JPEG, PNG or WebP, judged
+    /// by its bytes) with the order; its id is then a valid <c>photoRef</c> for <see cref="Deliver"/>. Any other
+    /// courier is refused.
+    /// </summary>
+    [Alias("AddDeliveryPhoto")]
+    Task<CommandResult<DeliveryPhotoInfo>> AddDeliveryPhoto(string courierId, byte[] content);
+
     /// <summary>A courier could not hand the order over (customer absent); it goes back to the market.</summary>
     [Alias("FailDelivery")]
     Task<CommandResult<OrderView>> FailDelivery(string courierId, string reason);

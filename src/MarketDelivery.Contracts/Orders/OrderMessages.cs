@@ -122,6 +122,28 @@ public sealed record DeliveryProof(
     [property: Id(0)] string? DeliveryCode,
     [property: Id(1)] string? PhotoRef);
 
+/// <summary>
+/// A photo of a hand-over, uploaded by the courier for one order. Its id is derived from its content, so an upload
+/// repeated after a timeout names the same photo. <paramref name="ContentType"/> comes from the file's own bytes.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("md.DeliveryPhoto")]
+public sealed record DeliveryPhoto(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string PhotoId,
+    [property: Id(2)] string CourierId,
+    [property: Id(3)] string ContentType,
+    [property: Id(4)] byte[] Content,
+    [property: Id(5)] DateTimeOffset UploadedAt);
+
+/// <summary>What an upload answers: the photo's id (the <c>photoRef</c> of a delivery) and what was stored.</summary>
+[GenerateSerializer, Immutable, Alias("md.DeliveryPhotoInfo")]
+public sealed record DeliveryPhotoInfo(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string PhotoId,
+    [property: Id(2)] string ContentType,
+    [property: Id(3)] int Bytes,
+    [property: Id(4)] DateTimeOffset UploadedAt);
+
 /// <summary>The answer to <see cref="PlaceOrder"/>: the order, and whether it already existed for this idempotency key.</summary>
 [GenerateSerializer, Immutable, Alias("md.PlacedOrder")]
 public sealed record PlacedOrder(

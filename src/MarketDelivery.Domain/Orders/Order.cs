@@ -79,6 +79,12 @@ public sealed class Order
     [Id(21)] public DateTimeOffset? PickedUpAt { get; private set; }
     [Id(22)] public DateTimeOffset? DeliveredAt { get; private set; }
     [Id(23)] public string? Proof { get; private set; }
+    /// <summary>Delivery photos uploaded for the order (at most <see cref="DeliveryRules.MaxPhotosPerOrder"/>).</summary>
+    [Id(24)] public List<string> PhotoIds { get; private set; } = [];
+    /// <summary>Wrong delivery codes in a row since the last lock-out or right code.</summary>
+    [Id(25)] public int WrongCodes { get; private set; }
+    /// <summary>Delivery codes are refused until then (after too many wrong ones); a photo proof is still taken.</summary>
+    [Id(26)] public DateTimeOffset? CodesLockedUntil { get; private set; }
 
     public bool IsPlaced => Version > 0;
 
@@ -330,11 +336,27 @@ public sealed class Order
         return true;
     }
 
+    /// <summary>
+    /// Refuses a courier the order is neither planned for nor carried by: only the courier dispatch assigned (or who
+    /// holds the bags) may pick it up, hand it over, report it failed or photograph it.
+    /// </summary>
+    public CommandError? NotAssignedTo(string courierId, string action) =>
+        CourierId == courierId
+            ? null
+            : CommandError.Conflict(CourierId is null
+                ? $"Order {OrderId} is not assigned to any courier; courier {courierId} cannot {action} it."
+                : $"Order {OrderId} is assigned to courier {CourierId}, not {courierId}; only that courier can {action} it.");
+
     public CommandError? PickUp(string courierId, DateTimeOffset now)
     {
         if (Status == OrderStatus.OutForDelivery && CourierId == courierId)
         {
             return null; // a repeated tap on the courier's phone
+        }
+
+        if (Status == OrderStatus.ReadyForPickup && NotAssignedTo(courierId, "pick up") is { } notYours)
+        {
+            return notYours;
         }
 
         if (Status != OrderStatus.ReadyForPickup)
@@ -350,11 +372,23 @@ public sealed class Order
         return null;
     }
 
-    public CommandError? Deliver(string courierId, DeliveryProof proof, DateTimeOffset now)
+    /// <summary>
+    /// Hands the order over with proof: the customer's code, or a photo uploaded for this order. After
+    /// <see cref="DeliveryRules.MaxCodeAttempts"/> wrong codes, codes are refused for <see cref="DeliveryRules.CodeLockout"/>
+    /// (a refusal of kind <see cref="ErrorKind.TooManyAttempts"/>), while a photo proof is still taken. A wrong code
+    /// changes <see cref="WrongCodes"/> and <see cref="CodesLockedUntil"/> without a new <see cref="Version"/>: the
+    /// caller stores them although the command is refused.
+    /// </summary>
+    public CommandError? Deliver(string courierId, DeliveryProof proof, DeliveryRules rules, DateTimeOffset now)
     {
         if (Status == OrderStatus.Delivered && CourierId == courierId)
         {
             return null;
+        }
+
+        if (NotAssignedTo(courierId, "deliver") is { } notYours)
+        {
+            return notYours;
         }
 
         if (Status != OrderStatus.OutForDelivery)
@@ -362,27 +396,44 @@ public sealed class Order
             return CommandError.Conflict(OrderStateMachine.Refusal(Status, OrderStatus.Delivered));
         }
 
-        if (CourierId != courierId)
-        {
-            return CommandError.Conflict($"Order {OrderId} is carried by courier {CourierId}, not {courierId}.");
-        }
-
         if (!string.IsNullOrWhiteSpace(proof.DeliveryCode))
         {
-            if (proof.DeliveryCode.Trim() != DeliveryCode)
+            if (CodesLockedUntil is { } until && until > now)
             {
-                return CommandError.Invalid("The delivery code does not match the customer's code.", "deliveryCode");
+                return CodesLocked(until, now);
             }
 
+            if (proof.DeliveryCode.Trim() != DeliveryCode)
+            {
+                WrongCodes++;
+                if (WrongCodes >= rules.MaxCodeAttempts)
+                {
+                    WrongCodes = 0;
+                    CodesLockedUntil = now + rules.CodeLockout;
+                    return CodesLocked(CodesLockedUntil.Value, now);
+                }
+
+                var left = rules.MaxCodeAttempts - WrongCodes;
+                return CommandError.Invalid($"The delivery code does not match the customer's code; {left} attempt(s) left before codes for this order are refused for a while.", "deliveryCode");
+            }
+
+            WrongCodes = 0;
+            CodesLockedUntil = null;
             Proof = "code";
         }
-        else if (!string.IsNullOrWhiteSpace(proof.PhotoRef) && proof.PhotoRef.Length <= 300)
+        else if (!string.IsNullOrWhiteSpace(proof.PhotoRef))
         {
-            Proof = $"photo:{proof.PhotoRef.Trim()}";
+            var photoId = proof.PhotoRef.Trim();
+            if (!PhotoIds.Contains(photoId))
+            {
+                return CommandError.Unprocessable($"No photo '{photoId}' was uploaded for order {OrderId}; upload the photo first and use the photoId it answers.", "photoRef");
+            }
+
+            Proof = $"photo:{photoId}";
         }
         else
         {
-            return CommandError.Invalid("A delivery needs proof: the customer's delivery code or a photo reference.", "deliveryCode");
+            return CommandError.Invalid("A delivery needs proof: the customer's delivery code or an uploaded photo.", "deliveryCode");
         }
 
         DeliveredAt = now;
@@ -391,16 +442,66 @@ public sealed class Order
         return null;
     }
 
+    private CommandError CodesLocked(DateTimeOffset until, DateTimeOffset now) =>
+        CommandError.TooManyAttempts(
+            $"Too many wrong delivery codes for order {OrderId}: codes are refused until {until:u}. A photo of the hand-over is still accepted.",
+            until - now);
+
+    /// <summary>
+    /// Records a delivery photo of the courier the order is planned for or carried by, while it is ready or out for
+    /// delivery. The same photo again changes nothing; beyond <see cref="DeliveryRules.MaxPhotosPerOrder"/> photos the
+    /// upload is refused.
+    /// </summary>
+    public CommandError? AddPhoto(string courierId, string photoId, DeliveryRules rules, DateTimeOffset now)
+    {
+        if (PhotoRefusal(courierId, photoId, rules) is { } refused)
+        {
+            return refused;
+        }
+
+        if (PhotoIds.Contains(photoId))
+        {
+            return null;
+        }
+
+        PhotoIds.Add(photoId);
+        Touch(now);
+        return null;
+    }
+
+    /// <summary>Why <see cref="AddPhoto"/> would refuse this photo, or null; changes nothing.</summary>
+    public CommandError? PhotoRefusal(string courierId, string photoId, DeliveryRules rules)
+    {
+        if (NotAssignedTo(courierId, "add a delivery photo to") is { } notYours)
+        {
+            return notYours;
+        }
+
+        if (PhotoIds.Contains(photoId))
+        {
+            return null;
+        }
+
+        if (Status is not (OrderStatus.ReadyForPickup or OrderStatus.OutForDelivery))
+        {
+            return CommandError.Conflict($"Order {OrderId} is {Status}: delivery photos are taken while it is out for delivery.");
+        }
+
+        return PhotoIds.Count >= rules.MaxPhotosPerOrder
+            ? CommandError.Conflict($"Order {OrderId} already has {PhotoIds.Count} photos, the most one order keeps.")
+            : null;
+    }
+
     public CommandError? FailDelivery(string courierId, string reason, DateTimeOffset now)
     {
+        if (NotAssignedTo(courierId, "report a failed delivery of") is { } notYours)
+        {
+            return notYours;
+        }
+
         if (Status != OrderStatus.OutForDelivery)
         {
             return CommandError.Conflict(OrderStateMachine.Refusal(Status, OrderStatus.DeliveryFailed));
-        }
-
-        if (CourierId != courierId)
-        {
-            return CommandError.Conflict($"Order {OrderId} is carried by courier {CourierId}, not {courierId}.");
         }
 
         Eta = null;
@@ -418,6 +519,8 @@ public sealed class Order
 
         CourierId = null;
         PickedUpAt = null;
+        // The next courier proves their own hand-over: photos of the failed attempt stay stored, but are no proof.
+        PhotoIds.Clear();
         ReadyAt = now;
         MoveTo(OrderStatus.ReadyForPickup, "Returned to the market and sent out again.", now);
         return null;

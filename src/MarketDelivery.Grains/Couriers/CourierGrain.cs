@@ -190,6 +190,14 @@ public sealed class CourierGrain(
             {
                 return CommandError.Conflict($"Order {orderId} is {view.Status} and cannot be picked up.");
             }
+
+            // The order checks this again when it is picked up; asking first keeps a stop from being half picked up.
+            if (view.Delivery?.CourierId != CourierId)
+            {
+                return CommandError.Conflict(view.Delivery?.CourierId is { } other
+                    ? $"Order {orderId} is assigned to courier {other}, not {CourierId}; only that courier can pick it up."
+                    : $"Order {orderId} is not assigned to any courier; courier {CourierId} cannot pick it up.");
+            }
         }
 
         foreach (var orderId in orderIds.Distinct())

@@ -7,6 +7,7 @@ using MarketDelivery.Contracts.Push;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Domain.Orders;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MarketDelivery.Grains.Orders;
 
@@ -23,9 +24,13 @@ public sealed class OrderGrain(
     MarketClock clock,
     IPushNotifier push,
     GrainTestHooks hooks,
+    IDeliveryPhotoStore photos,
+    IOptions<DeliveryRules> deliveryRules,
     ILogger<OrderGrain> logger) : DurableGrain, IOrderGrain
 {
     private Order Order => state.State;
+
+    private DeliveryRules Rules => deliveryRules.Value;
 
     public async Task<CommandResult<PlacedOrder>> Place(PlaceOrder command)
     {
@@ -93,7 +98,69 @@ public sealed class OrderGrain(
 
     public Task<CommandResult<OrderView>> PickUp(string courierId) => Change(now => Order.PickUp(courierId, now));
 
-    public Task<CommandResult<OrderView>> Deliver(string courierId, DeliveryProof proof) => Change(now => Order.Deliver(courierId, proof, now));
+    public async Task<CommandResult<OrderView>> Deliver(string courierId, DeliveryProof proof)
+    {
+        var attempts = (Order.WrongCodes, Order.CodesLockedUntil);
+        var result = await Change(now => Order.Deliver(courierId, proof, Rules, now));
+        if (result.Error is not null && (Order.WrongCodes, Order.CodesLockedUntil) != attempts)
+        {
+            // A wrong code counts although the delivery is refused: stored before the answer, or a restart would forget it.
+            await WriteAsync(state);
+        }
+
+        return result;
+    }
+
+    public async Task<CommandResult<DeliveryPhotoInfo>> AddDeliveryPhoto(string courierId, byte[] content)
+    {
+        if (!Order.IsPlaced)
+        {
+            return CommandError.NotFound($"There is no order '{this.GetPrimaryKeyString()}'.");
+        }
+
+        if (content is null || content.Length == 0)
+        {
+            return CommandError.Invalid("The photo is empty.", "photo");
+        }
+
+        if (content.Length > Rules.MaxPhotoBytes)
+        {
+            return CommandError.Invalid($"The photo is larger than {Rules.MaxPhotoBytes} bytes.", "photo");
+        }
+
+        if (PhotoFormats.Sniff(content) is not { } contentType)
+        {
+            return CommandError.Invalid("A delivery photo must be a JPEG, PNG or WebP image.", "photo");
+        }
+
+        var photoId = PhotoFormats.PhotoId(content);
+        if (Order.PhotoRefusal(courierId, photoId, Rules) is { } refused)
+        {
+            return refused;
+        }
+
+        var now = clock.GetUtcNow();
+        if (!Order.PhotoIds.Contains(photoId))
+        {
+            // The photo first, then the order naming it: a stored order never names a photo that is not stored.
+            await photos.SaveAsync(new DeliveryPhoto(Order.OrderId, photoId, courierId, contentType, content, now));
+        }
+
+        var ticketsBefore = TicketVersions();
+        var version = Order.Version;
+        if (Order.AddPhoto(courierId, photoId, Rules, now) is { } changed)
+        {
+            return changed;
+        }
+
+        if (Order.Version != version)
+        {
+            await WriteAsync(state);
+            await Announce(ticketsBefore, toDispatcher: false);
+        }
+
+        return CommandResult<DeliveryPhotoInfo>.Ok(new DeliveryPhotoInfo(Order.OrderId, photoId, contentType, content.Length, now));
+    }
 
     public Task<CommandResult<OrderView>> FailDelivery(string courierId, string reason) => Change(now => Order.FailDelivery(courierId, reason, now));
 

@@ -122,20 +122,31 @@ public static class CouriersApi
                 Check(courierId).Ids("orderIds", body.OrderIds).Problem
                 ?? Answer(await Courier(grains, courierId).PickUp([.. body.OrderIds])))
             .Rule(AuthPolicies.CourierSelf, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
-            .WithSummary("The courier collected the bags of these orders; they are out for delivery.");
+            .WithSummary("The courier collected the bags of these orders; they are out for delivery. Only orders assigned to this courier (409 otherwise).");
 
-        couriers.MapPost("/delivered", async (string courierId, DeliveredRequest body, IGrainFactory grains) =>
-                Check(courierId).Id("orderId", body.OrderId).Text("deliveryCode", body.DeliveryCode).Text("photoRef", body.PhotoRef).Problem
-                ?? Answer(await Courier(grains, courierId).Deliver(body.OrderId, new DeliveryProof(body.DeliveryCode, body.PhotoRef))))
+        couriers.MapPost("/delivered", async (string courierId, DeliveredRequest body, IGrainFactory grains, HttpResponse response) =>
+            {
+                if (Check(courierId).Id("orderId", body.OrderId).Text("deliveryCode", body.DeliveryCode).Text("photoRef", body.PhotoRef).Problem is { } bad)
+                {
+                    return bad;
+                }
+
+                var result = await Courier(grains, courierId).Deliver(body.OrderId, new DeliveryProof(body.DeliveryCode, body.PhotoRef));
+                Problems.AddRetryAfter(response, result.Error);
+                return Answer(result);
+            })
             .Rule(AuthPolicies.CourierSelf, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .Limited(Authentication.DeliveryLimit)
-            .WithSummary("Hands an order over, with proof: the customer's delivery code or a photo reference.");
+            .WithSummary("Hands an order over, with proof: the customer's delivery code, or the photoId of a photo uploaded for the order " +
+                         "(POST /api/couriers/{courierId}/orders/{orderId}/photo; any other photoRef is a 422). After 5 wrong codes " +
+                         "(Couriers:MaxCodeAttempts) codes for the order are refused for 15 minutes (Couriers:CodeLockout) with 429 and " +
+                         "Retry-After; a photo proof is still accepted. Only the courier carrying the order can deliver it (409 otherwise).");
 
         couriers.MapPost("/failed", async (string courierId, DeliveryFailedRequest body, IGrainFactory grains) =>
                 Check(courierId).Id("orderId", body.OrderId).Text("reason", body.Reason).Problem
                 ?? Answer(await Courier(grains, courierId).FailDelivery(body.OrderId, body.Reason ?? "")))
             .Rule(AuthPolicies.CourierSelf, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
-            .WithSummary("The customer could not be reached: the order returns to the market, where staff send it again or cancel it.");
+            .WithSummary("The customer could not be reached: the order returns to the market, where staff send it again or cancel it. Only the courier carrying it (409 otherwise).");
     }
 
     private static ICourierGrain Courier(IGrainFactory grains, string courierId) => grains.GetGrain<ICourierGrain>(courierId);

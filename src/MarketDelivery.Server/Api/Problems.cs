@@ -13,12 +13,22 @@ public static class Problems
         {
             ErrorKind.NotFound => StatusCodes.Status404NotFound,
             ErrorKind.Conflict => StatusCodes.Status409Conflict,
-            ErrorKind.IdempotencyMismatch => StatusCodes.Status422UnprocessableEntity,
+            ErrorKind.IdempotencyMismatch or ErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+            ErrorKind.TooManyAttempts => StatusCodes.Status429TooManyRequests,
             _ => StatusCodes.Status400BadRequest,
         };
 
         var extensions = error.Fields is null ? null : new Dictionary<string, object?> { ["errors"] = error.Fields };
         return TypedResults.Problem(error.Detail, statusCode: status, title: error.Title, extensions: extensions);
+    }
+
+    /// <summary>Sets <c>Retry-After</c> (whole seconds, rounded up) when a refusal says how long it lasts.</summary>
+    public static void AddRetryAfter(HttpResponse response, CommandError? error)
+    {
+        if (error?.RetryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     public static ProblemHttpResult NotFound(string detail) => From(CommandError.NotFound(detail));

@@ -37,6 +37,8 @@ public static class MarketDeliveryHost
         // A silo failing over or the database away is a 503 with Retry-After; anything else unexpected a 500 problem.
         builder.Services.AddExceptionHandler<TransientFailureExceptionHandler>();
         builder.Services.AddSingleton<IdempotentCalls>();
+        // Proof of delivery: code attempts and photo size (the photo endpoint raises Kestrel's body limit for itself).
+        builder.Services.Configure<MarketDelivery.Domain.Orders.DeliveryRules>(config.GetSection("Couriers"));
         // Bad JSON and oversized bodies become BadHttpRequestExceptions, which the handler turns into problem details.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
@@ -112,6 +114,7 @@ public static class MarketDeliveryHost
         app.MapOrdersApi();
         app.MapStallsApi();
         app.MapCouriersApi();
+        app.MapDeliveryPhotosApi();
         app.MapAuthApi(app.Environment);
         app.MapHub<MarketHub>(MarketHub.Path).Problems(StatusCodes.Status401Unauthorized);
         app.MapMarketDeliveryObservability();

@@ -113,10 +113,16 @@ public sealed class FailedDeliveryTests(GrainClusterFixture fixture) : IClassFix
         Assert.True(requeued.Succeeded, requeued.Error?.Detail);
         var replanned = await driver.WaitForBoard(b => DispatchDriver.CourierOf(b, orderId) is not null && b.Replans > board.Replans);
         DispatchDriver.AssertSound(replanned);
+        // Only the courier the new plan names may pick it up: wait until the order itself has been told (a board seen
+        // above may still be one from before the return).
+        await fixture.Services.Push.WaitForAsync(
+            p => p.Payload is OrderView v && v.OrderId == orderId && v.Version > requeued.Value!.Version && v.Delivery?.CourierId == "fail-courier",
+            TimeSpan.FromSeconds(30));
 
         // Second attempt: picked up again and delivered with the customer's code.
         Assert.True((await courier.ArrivedAtHandOver(Baskets.MarketId)).Succeeded);
-        Assert.True((await courier.PickUp([orderId])).Succeeded);
+        var pickedAgain = await courier.PickUp([orderId]);
+        Assert.True(pickedAgain.Succeeded, pickedAgain.Error?.Detail);
         Assert.Equal(ErrorKind.Invalid, (await courier.Deliver(orderId, new DeliveryProof("wrong", null))).Error!.Kind);
         var delivered = await courier.Deliver(orderId, new DeliveryProof(returned.Delivery.DeliveryCode, null));
         Assert.True(delivered.Succeeded, delivered.Error?.Detail);

@@ -79,6 +79,10 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
         ["POST /api/couriers/{courierId}/pickup"] = [Caller.CourierA, Caller.Admin],
         ["POST /api/couriers/{courierId}/delivered"] = [Caller.CourierA, Caller.Admin],
         ["POST /api/couriers/{courierId}/failed"] = [Caller.CourierA, Caller.Admin],
+        ["POST /api/couriers/{courierId}/orders/{orderId}/photo"] = [Caller.CourierA, Caller.Admin],
+        // Courier A is not (yet) the order's courier, so only its customer and its market's staff read its photos.
+        ["GET /api/orders/{orderId}/photos/{photoId}"] = [Caller.CustomerA, Caller.StaffA, Caller.Admin],
+        ["GET /api/orders/{orderId}/photo"] = [Caller.CustomerA, Caller.StaffA, Caller.Admin],
 
         ["GET /api/auth/me"] = SignedIn,
         ["POST /api/auth/sign-in"] = Everyone,
