@@ -66,7 +66,8 @@ public sealed record OrderLineView(
     [property: Id(6)] long UnitPriceWon,
     [property: Id(7)] long LineTotalWon,
     [property: Id(8)] Substitution Substitution,
-    [property: Id(9)] PickResultView? Pick);
+    [property: Id(9)] PickResultView? Pick,
+    [property: Id(10)] SubstitutionProposal? Proposal = null);
 
 /// <summary>A short reference to one of the order's pick tickets.</summary>
 [GenerateSerializer, Immutable, Alias("md.PickTicketRef")]
@@ -173,7 +174,8 @@ public sealed record PickTicketLineView(
     [property: Id(3)] int Quantity,
     [property: Id(4)] long UnitPriceWon,
     [property: Id(5)] Substitution Substitution,
-    [property: Id(6)] PickResultView? Pick);
+    [property: Id(6)] PickResultView? Pick,
+    [property: Id(7)] SubstitutionProposal? Proposal = null);
 
 /// <summary>A stall's share of an order. <see cref="Version"/> grows with every change so stale updates can be ignored.</summary>
 [GenerateSerializer, Immutable, Alias("md.PickTicketView")]
@@ -191,3 +193,31 @@ public sealed record PickTicketView(
     [property: Id(10)] DateTimeOffset CreatedAt,
     [property: Id(11)] DateTimeOffset? ConfirmedAt,
     [property: Id(12)] int Version);
+
+/// <summary>Where a merchant's substitute stands with the customer.</summary>
+public enum ProposalStatus
+{
+    /// <summary>Waiting for the customer until <see cref="SubstitutionProposal.ExpiresAt"/>; charged as substituted meanwhile.</summary>
+    Pending = 0,
+    /// <summary>The customer accepted the substitute: it is charged.</summary>
+    Approved = 1,
+    /// <summary>The customer refused the substitute: the line is refunded as not available.</summary>
+    Rejected = 2,
+    /// <summary>Nobody decided in time (or the bags left the market first): refunded as not available.</summary>
+    Expired = 3,
+}
+
+/// <summary>
+/// A substitute the merchant picked for a line, offered to the customer. <see cref="Offered"/> is the substituted pick
+/// as the merchant confirmed it; the line's own pick follows the decision (the offer, or nothing when refused).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("md.SubstitutionProposal")]
+public sealed record SubstitutionProposal(
+    [property: Id(0)] PickResultView Offered,
+    [property: Id(1)] ProposalStatus Status,
+    [property: Id(2)] DateTimeOffset ProposedAt,
+    [property: Id(3)] DateTimeOffset ExpiresAt,
+    [property: Id(4)] DateTimeOffset? DecidedAt = null)
+{
+    public bool IsPending => Status == ProposalStatus.Pending;
+}
