@@ -4,6 +4,7 @@ using MarketDelivery.Contracts.Common;
 using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
+using MarketDelivery.Contracts.Stalls;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Domain.Orders;
 using Microsoft.Extensions.Logging;
@@ -45,7 +46,7 @@ public sealed class OrderGrain(
                     $"Order {Order.OrderId} was placed with this idempotency key and different content; use a new key for a new order.");
         }
 
-        var validated = OrderPlacement.Validate(catalog, command, clock.GetUtcNow());
+        var validated = OrderPlacement.Validate(catalog, command, clock.GetUtcNow(), await StockOf(command));
         if (validated.Value is null)
         {
             return validated.Error!;
@@ -59,6 +60,21 @@ public sealed class OrderGrain(
 
         await Announce(ticketsBefore: []);
         return CommandResult<PlacedOrder>.Ok(new PlacedOrder(Order.ToView(), Replayed: false));
+    }
+
+    /// <summary>The merchants' availability and stock for the stalls of a new order: one call per stall, not per line.</summary>
+    private async Task<StockLevels> StockOf(PlaceOrder command)
+    {
+        var market = command.MarketId is null ? null : catalog.FindMarket(command.MarketId);
+        if (market is null || command.Lines.IsDefault)
+        {
+            return StockLevels.None;
+        }
+
+        var stallIds = command.Lines.Where(l => l?.StallId is not null && market.FindStall(l.StallId) is not null)
+            .Select(l => l.StallId).Distinct(StringComparer.Ordinal);
+        var products = await Task.WhenAll(stallIds.Select(id => GrainFactory.GetGrain<IStallStockGrain>(id).GetProducts()));
+        return new StockLevels(products.SelectMany(p => p).Where(p => p.Version > 0).Select(p => (p.StallId, p.Sku, p.Available, p.Stock)));
     }
 
     public Task<OrderView?> GetView() => Task.FromResult(Order.IsPlaced ? Order.ToView() : null);

@@ -109,6 +109,7 @@ public static class MarketDeliveryHost
         app.MapOrdersApi();
         app.MapSubstitutionsApi();
         app.MapStallsApi();
+        app.MapStockApi();
         app.MapCouriersApi();
         app.MapAuthApi(app.Environment);
         app.MapHub<MarketHub>(MarketHub.Path);
