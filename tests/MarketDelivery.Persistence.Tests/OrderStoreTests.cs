@@ -128,15 +128,55 @@ public sealed class OrderStoreTests(MigratedPostgresDatabase postgres) : IClassF
         Assert.Null(await other.ReadAsync(NewOrder("isolated").OrderId, default));
     }
 
+    [Theory, MemberData(nameof(Backends))]
+    public async Task A_customers_orders_are_read_newest_first_a_page_at_a_time(string backend)
+    {
+        var store = Store(backend, $"svc-{Guid.NewGuid():N}");
+        // Two pairs share an instant (one of them below a microsecond), so the order id must break the ties.
+        DateTimeOffset[] placed = [Now, Now.AddMinutes(1), Now.AddMinutes(1), Now.AddMinutes(2).AddTicks(3), Now.AddMinutes(2).AddTicks(3)];
+        var orders = placed.Select((at, i) => NewOrder($"history-{i}", "customer-h", at)).ToList();
+        foreach (var order in orders)
+        {
+            await Write(store, order, expected: null);
+        }
+
+        await Write(store, NewOrder("someone-else", "customer-x", Now.AddMinutes(3)), expected: null);
+        Assert.Null(orders[1].Cancel("changed my mind", Now.AddMinutes(4)));
+        await Write(store, orders[1], expected: 1); // a later write keeps it once, with its new status
+
+        var expected = orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.OrderId, StringComparer.Ordinal).Select(o => o.OrderId).ToList();
+        var pages = new List<CustomerOrdersPage>();
+        OrderCursor? before = null;
+        do
+        {
+            var page = await store.OrdersOfCustomerAsync("customer-h", before, 2);
+            pages.Add(page);
+            before = page.Next is null ? null : OrderCursor.TryParse(page.Next, out var cursor) ? cursor : throw new InvalidOperationException(page.Next);
+        }
+        while (before is not null && pages.Count < 10);
+
+        Assert.Equal([2, 2, 1], pages.Select(p => p.Orders.Length));
+        Assert.Equal(expected, pages.SelectMany(p => p.Orders).Select(o => o.OrderId));
+        var cancelled = pages.SelectMany(p => p.Orders).Single(o => o.OrderId == orders[1].OrderId);
+        Assert.Equal((OrderStatus.Cancelled, 0L, "mangwon", "2026-11-23-1300", Now.AddMinutes(1)),
+            (cancelled.Status, cancelled.ChargedTotalWon, cancelled.MarketId, cancelled.SlotId, cancelled.PlacedAt));
+        var open = pages[0].Orders[0];
+        Assert.Equal((OrderStatus.Placed, 2 * 2400L + 5000), (open.Status, open.ChargedTotalWon));
+
+        Assert.Equal(orders.Count, (await store.OrdersOfCustomerAsync("customer-h", null, 100)).Orders.Length);
+        Assert.Null((await store.OrdersOfCustomerAsync("customer-h", null, 5)).Next);
+        Assert.Empty((await store.OrdersOfCustomerAsync("nobody", null, 10)).Orders);
+    }
+
     private static Task<int?> Write(OrderStore store, Order order, int? expected)
     {
         var (row, tickets) = store.RowsOf(order, Serializer.SerializeToArray(order));
         return store.WriteAsync(row, tickets, expected, default);
     }
 
-    private static Order NewOrder(string key)
+    private static Order NewOrder(string key, string customerId = "customer-1", DateTimeOffset? placedAt = null)
     {
-        var command = new PlaceOrder("customer-1", "mangwon", new DeliveryAddress(37.556, 126.9063, "서울 마포구 망원동 123-4"), "2026-11-23-1300",
+        var command = new PlaceOrder(customerId, "mangwon", new DeliveryAddress(37.556, 126.9063, "서울 마포구 망원동 123-4"), "2026-11-23-1300",
             [
                 new OrderLineRequest("mangwon-chaeso", "daepa", 2, Substitution.None),
                 new OrderLineRequest("mangwon-gwail", "gamgyul", 1, new Substitution(SubstitutionKind.BestMatch)),
@@ -144,6 +184,6 @@ public sealed class OrderStoreTests(MigratedPostgresDatabase postgres) : IClassF
             key);
         var validated = OrderPlacement.Validate(Catalog.Value, command, Now);
         Assert.True(validated.Value is not null, validated.Error?.Detail);
-        return Order.Create(OrderIds.FromIdempotencyKey(command.CustomerId, key), validated.Value, Now);
+        return Order.Create(OrderIds.FromIdempotencyKey(command.CustomerId, key), validated.Value, placedAt ?? Now);
     }
 }

@@ -221,3 +221,22 @@ public sealed record SubstitutionProposal(
 {
     public bool IsPending => Status == ProposalStatus.Pending;
 }
+
+/// <summary>One row of a customer's order history.</summary>
+[GenerateSerializer, Immutable, Alias("md.CustomerOrderRow")]
+public sealed record CustomerOrderRow(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string MarketId,
+    [property: Id(2)] string SlotId,
+    [property: Id(3)] DateTimeOffset SlotStart,
+    [property: Id(4)] DateTimeOffset SlotEnd,
+    [property: Id(5)] OrderStatus Status,
+    [property: Id(6)] long ChargedTotalWon,
+    [property: Id(7)] DateTimeOffset PlacedAt,
+    [property: Id(8)] int Version);
+
+/// <summary>A page of a customer's orders, newest first; <see cref="Next"/> asks for the following page (null: no more).</summary>
+[GenerateSerializer, Immutable, Alias("md.CustomerOrdersPage")]
+public sealed record CustomerOrdersPage(
+    [property: Id(0)] ImmutableArray<CustomerOrderRow> Orders,
+    [property: Id(1)] string? Next);

@@ -24,6 +24,9 @@ public interface IOrderViews
     /// at a time (<see cref="OrderFeed.More"/>: ask again from the returned position).
     /// </summary>
     Task<OrderFeed> ChangesOfMarketAsync(string marketId, long after, CancellationToken cancellationToken = default);
+
+    /// <summary>The customer's orders, newest placed first, at most <paramref name="limit"/>, those placed before <paramref name="before"/> if given.</summary>
+    Task<CustomerOrdersPage> OrdersOfCustomerAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Order summaries read from the store, the feed position they are current to, and whether more follow.</summary>

@@ -1,4 +1,5 @@
 using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Domain.Orders;
 using Orleans.Serialization;
 
 namespace MarketDelivery.Persistence.Orders;
@@ -99,6 +100,22 @@ public sealed class MemoryOrderStore(Serializer serializer) : OrderStore(seriali
         {
             IReadOnlyList<byte[]> live = [.. _orders.Values.Where(o => o.Row.MarketId == marketId && o.Row.Live).Select(o => o.Row.Summary)];
             return Task.FromResult((live, _seq));
+        }
+    }
+
+    internal override Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<byte[]> rows = [.. _orders.Values
+                .Select(o => o.Row)
+                .Where(o => o.CustomerId == customerId
+                            && (before is null || o.PlacedAt < before.PlacedAt
+                                || (o.PlacedAt == before.PlacedAt && string.CompareOrdinal(o.OrderId, before.OrderId) < 0)))
+                .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.OrderId, StringComparer.Ordinal)
+                .Take(limit)
+                .Select(o => o.Summary)];
+            return Task.FromResult(rows);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Domain.Orders;
 using Microsoft.Data.Sqlite;
 using Orleans.Serialization;
 
@@ -32,14 +33,16 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
         }
 
         await using (var upsert = Command(connection, """
-            INSERT INTO md_orders (service_id, order_id, market_id, slot_id, slot_start, slot_end, live, closed, version, etag, seq, updated_at, state, summary)
+            INSERT INTO md_orders (service_id, order_id, market_id, slot_id, slot_start, slot_end, live, closed, version, etag, seq, updated_at, state, summary,
+                                   customer_id, placed_at)
             VALUES (@service, @order, @market, @slot, @slot_start, @slot_end, @live, @closed, @version, @etag,
-                    (SELECT coalesce(max(seq), 0) + 1 FROM md_orders WHERE service_id = @service), @updated, @state, @summary)
+                    (SELECT coalesce(max(seq), 0) + 1 FROM md_orders WHERE service_id = @service), @updated, @state, @summary,
+                    @customer, @placed)
             ON CONFLICT (service_id, order_id) DO UPDATE
                 SET market_id = excluded.market_id, slot_id = excluded.slot_id, slot_start = excluded.slot_start,
                     slot_end = excluded.slot_end, live = excluded.live, closed = excluded.closed, version = excluded.version,
                     etag = excluded.etag, seq = excluded.seq, updated_at = excluded.updated_at, state = excluded.state,
-                    summary = excluded.summary
+                    summary = excluded.summary, customer_id = excluded.customer_id, placed_at = excluded.placed_at
             """, transaction))
         {
             var p = upsert.Parameters;
@@ -55,6 +58,8 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
             p.AddWithValue("@updated", Text(order.UpdatedAt));
             p.AddWithValue("@state", order.State);
             p.AddWithValue("@summary", order.Summary);
+            p.AddWithValue("@customer", order.CustomerId);
+            p.AddWithValue("@placed", Text(order.PlacedAt));
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -144,6 +149,23 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
         await using var live = Command(connection, "SELECT summary FROM md_orders WHERE service_id = @service AND market_id = @market AND live = 1", transaction);
         live.Parameters.AddWithValue("@market", marketId);
         return (await ReadAllAsync(live, r => (byte[])r[0], cancellationToken), at);
+    }
+
+    internal override async Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, """
+            SELECT summary FROM md_orders
+            WHERE service_id = @service AND customer_id = @customer
+              AND (@before_at IS NULL OR (placed_at, order_id) < (@before_at, @before_id))
+            ORDER BY placed_at DESC, order_id DESC
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("@customer", customerId);
+        command.Parameters.AddWithValue("@before_at", before is null ? DBNull.Value : Text(before.PlacedAt));
+        command.Parameters.AddWithValue("@before_id", before?.OrderId ?? "");
+        command.Parameters.AddWithValue("@limit", limit);
+        return await ReadAllAsync(command, r => (byte[])r[0], cancellationToken);
     }
 
     internal override async Task<IReadOnlyList<FeedRow>> ReadChangesAsync(string marketId, long after, int limit, CancellationToken cancellationToken)

@@ -108,6 +108,7 @@ public static class MarketDeliveryHost
         app.MapMarketsApi();
         app.MapOrdersApi();
         app.MapSubstitutionsApi();
+        app.MapCustomersApi();
         app.MapStallsApi();
         app.MapStockApi();
         app.MapCouriersApi();
