@@ -168,6 +168,35 @@ public sealed class OrderStoreTests(MigratedPostgresDatabase postgres) : IClassF
         Assert.Empty((await store.OrdersOfCustomerAsync("nobody", null, 10)).Orders);
     }
 
+    [Theory, MemberData(nameof(Backends))]
+    public async Task A_stalls_takings_sum_what_its_confirmed_tickets_charge_for_the_day_without_cancelled_orders(string backend)
+    {
+        var store = Store(backend, $"svc-{Guid.NewGuid():N}");
+        var chaeso = Catalog.Value.FindStall("mangwon-chaeso")!.Value.Stall;
+        async Task<Order> Confirmed(string key, int daepa)
+        {
+            var order = NewOrder(key);
+            await Write(store, order, expected: null);
+            var ticket = order.Tickets.Single(t => t.StallId == chaeso.Id).TicketId;
+            Assert.True(order.ConfirmTicket(chaeso.Id, ticket, [new PickConfirmation("daepa", daepa)], chaeso, Now).Succeeded);
+            await Write(store, order, expected: 1);
+            return order;
+        }
+
+        await Confirmed("short", 1);        // 2,400
+        await Confirmed("full", 2);         // 4,800
+        var cancelled = await Confirmed("cancelled", 2);
+        Assert.Null(cancelled.Cancel("changed my mind", Now));
+        await Write(store, cancelled, expected: 2);
+        await Write(store, NewOrder("open"), expected: null);
+
+        // 2026-11-23 in Seoul: the 13:00 slot's day.
+        var day = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.FromHours(9));
+        Assert.Equal((2, 2400L + 4800), await store.TakingsOfStallAsync(chaeso.Id, day, day.AddDays(1)));
+        Assert.Equal((0, 0L), await store.TakingsOfStallAsync(chaeso.Id, day.AddDays(1), day.AddDays(2)));
+        Assert.Equal((0, 0L), await store.TakingsOfStallAsync("mangwon-gwail", day, day.AddDays(1)));
+    }
+
     private static Task<int?> Write(OrderStore store, Order order, int? expected)
     {
         var (row, tickets) = store.RowsOf(order, Serializer.SerializeToArray(order));

@@ -222,6 +222,14 @@ public sealed record SubstitutionProposal(
     public bool IsPending => Status == ProposalStatus.Pending;
 }
 
+/// <summary>A stall's day: its confirmed tickets of orders not cancelled, and what they really charge in won.</summary>
+[GenerateSerializer, Immutable, Alias("md.StallTakings")]
+public sealed record StallTakings(
+    [property: Id(0)] string StallId,
+    [property: Id(1)] string Date,
+    [property: Id(2)] int TicketsConfirmed,
+    [property: Id(3)] long TakingsWon);
+
 /// <summary>One row of a customer's order history.</summary>
 [GenerateSerializer, Immutable, Alias("md.CustomerOrderRow")]
 public sealed record CustomerOrderRow(

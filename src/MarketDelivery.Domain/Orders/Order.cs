@@ -547,6 +547,12 @@ public sealed class Order
             ticket.Version++;
         }
 
+        // A confirmed ticket stays confirmed, but its row must learn that the order is off (takings, the tablet).
+        foreach (var ticket in Tickets.Where(t => t.Status == PickTicketStatus.Confirmed))
+        {
+            ticket.Version++;
+        }
+
         // Nothing is charged any more: a substitute still waiting needs no decision.
         foreach (var line in PendingProposals.ToList())
         {

@@ -103,6 +103,18 @@ public sealed class MemoryOrderStore(Serializer serializer) : OrderStore(seriali
         }
     }
 
+    internal override Task<(int Tickets, long TakingsWon)> ReadTakingsAsync(string stallId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var tickets = _tickets.Values
+                .Where(t => t.Row.StallId == stallId && t.Row.Status == PickTicketStatus.Confirmed && !t.Row.OrderCancelled
+                            && t.SlotStart >= from && t.SlotStart < to)
+                .ToList();
+            return Task.FromResult((tickets.Count, tickets.Sum(t => t.Row.ChargedWon)));
+        }
+    }
+
     internal override Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)
     {
         lock (_lock)

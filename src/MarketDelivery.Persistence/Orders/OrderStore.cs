@@ -13,7 +13,8 @@ internal sealed record OrderRow(
 
 /// <summary>One pick ticket's row, as the stall's list reads it.</summary>
 internal sealed record TicketRow(
-    string TicketId, string StallId, PickTicketStatus Status, DateTimeOffset CreatedAt, int Version, byte[] View);
+    string TicketId, string StallId, PickTicketStatus Status, DateTimeOffset CreatedAt, int Version, byte[] View,
+    long ChargedWon = 0, bool OrderCancelled = false);
 
 /// <summary>The stored state of an order grain and the concurrency tag it was read with.</summary>
 internal sealed record StoredState(byte[] State, int ETag);
@@ -52,6 +53,12 @@ public abstract class OrderStore(Serializer serializer) : IOrderViews
     internal abstract Task<(IReadOnlyList<byte[]> Summaries, long Position)> ReadLiveOrdersAsync(string marketId, CancellationToken cancellationToken);
 
     internal abstract Task<IReadOnlyList<FeedRow>> ReadChangesAsync(string marketId, long after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Count and sum of charged won of the stall's confirmed tickets of live or finished (not cancelled) orders, by slot start.</summary>
+    internal abstract Task<(int Tickets, long TakingsWon)> ReadTakingsAsync(string stallId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    public Task<(int Tickets, long TakingsWon)> TakingsOfStallAsync(string stallId, DateTimeOffset slotsFrom, DateTimeOffset slotsTo, CancellationToken cancellationToken = default) =>
+        ReadTakingsAsync(stallId, slotsFrom, slotsTo, cancellationToken);
 
     /// <summary>Summaries of the customer's orders, newest placed first (then by order id, descending), strictly before the cursor.</summary>
     internal abstract Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken);
@@ -108,7 +115,9 @@ public abstract class OrderStore(Serializer serializer) : IOrderViews
         var tickets = order.Tickets.Select(t =>
         {
             var view = order.TicketView(t);
-            return new TicketRow(t.TicketId, t.StallId, t.Status, view.CreatedAt, t.Version, serializer.SerializeToArray(view));
+            var charged = t.Status == PickTicketStatus.Confirmed ? order.Lines.Where(l => l.StallId == t.StallId).Sum(l => l.Pick?.ChargedWon ?? 0) : 0;
+            return new TicketRow(t.TicketId, t.StallId, t.Status, view.CreatedAt, t.Version, serializer.SerializeToArray(view),
+                charged, order.Status == OrderStatus.Cancelled);
         }).ToList();
         return (row, tickets);
     }

@@ -32,13 +32,15 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, string servi
         ),
         k AS (
             INSERT INTO md_tickets AS k
-                (service_id, ticket_id, order_id, stall_id, status, slot_start, slot_end, created_at, version, view)
-            SELECT @service, x.ticket_id, @order, x.stall_id, x.status, @slot_start, @slot_end, x.created_at, x.version, x.view
-            FROM o, unnest(@ticket_ids, @stall_ids, @statuses, @created, @versions, @views)
-                 AS x(ticket_id, stall_id, status, created_at, version, view)
+                (service_id, ticket_id, order_id, stall_id, status, slot_start, slot_end, created_at, version, view, charged_won, order_cancelled)
+            SELECT @service, x.ticket_id, @order, x.stall_id, x.status, @slot_start, @slot_end, x.created_at, x.version, x.view,
+                   x.charged_won, @cancelled
+            FROM o, unnest(@ticket_ids, @stall_ids, @statuses, @created, @versions, @views, @charged)
+                 AS x(ticket_id, stall_id, status, created_at, version, view, charged_won)
             ON CONFLICT (service_id, ticket_id) DO UPDATE
                 SET status = EXCLUDED.status, slot_start = EXCLUDED.slot_start, slot_end = EXCLUDED.slot_end,
-                    version = EXCLUDED.version, view = EXCLUDED.view
+                    version = EXCLUDED.version, view = EXCLUDED.view, charged_won = EXCLUDED.charged_won,
+                    order_cancelled = EXCLUDED.order_cancelled
                 WHERE k.version < EXCLUDED.version
         )
         SELECT etag FROM o
@@ -78,6 +80,8 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, string servi
         p.Add(new NpgsqlParameter<DateTime[]>("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. tickets.Select(t => t.CreatedAt.UtcDateTime)] });
         p.Add(new NpgsqlParameter<int[]>("versions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. tickets.Select(t => t.Version)] });
         p.Add(new NpgsqlParameter<byte[][]>("views", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. tickets.Select(t => t.View)] });
+        p.Add(new NpgsqlParameter<long[]>("charged", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. tickets.Select(t => t.ChargedWon)] });
+        p.AddWithValue("cancelled", tickets.Any(t => t.OrderCancelled));
         return await command.ExecuteScalarAsync(cancellationToken) is int etag ? etag : null;
     }
 
@@ -150,6 +154,22 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, string servi
 
     private NpgsqlBatchCommand MarketCommand(string sql, string marketId) =>
         new(sql) { Parameters = { new NpgsqlParameter<string>{ TypedValue = serviceId }, new NpgsqlParameter<string> { TypedValue = marketId } } };
+
+    internal override async Task<(int Tickets, long TakingsWon)> ReadTakingsAsync(string stallId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*), coalesce(sum(charged_won), 0)::bigint FROM md_tickets
+            WHERE service_id = @service AND stall_id = @stall AND status = 1 AND slot_start >= @from AND slot_start < @to
+              AND NOT order_cancelled
+            """);
+        command.Parameters.AddWithValue("service", serviceId);
+        command.Parameters.AddWithValue("stall", stallId);
+        command.Parameters.AddWithValue("from", from.UtcDateTime);
+        command.Parameters.AddWithValue("to", to.UtcDateTime);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return ((int)reader.GetInt64(0), reader.GetInt64(1));
+    }
 
     internal override async Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)
     {

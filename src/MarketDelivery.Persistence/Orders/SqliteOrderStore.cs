@@ -66,11 +66,13 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
         foreach (var ticket in tickets)
         {
             await using var upsert = Command(connection, """
-                INSERT INTO md_tickets (service_id, ticket_id, order_id, stall_id, status, slot_start, slot_end, created_at, version, view)
-                VALUES (@service, @ticket, @order, @stall, @status, @slot_start, @slot_end, @created, @version, @view)
+                INSERT INTO md_tickets (service_id, ticket_id, order_id, stall_id, status, slot_start, slot_end, created_at, version, view,
+                                        charged_won, order_cancelled)
+                VALUES (@service, @ticket, @order, @stall, @status, @slot_start, @slot_end, @created, @version, @view, @charged, @cancelled)
                 ON CONFLICT (service_id, ticket_id) DO UPDATE
                     SET status = excluded.status, slot_start = excluded.slot_start, slot_end = excluded.slot_end,
-                        version = excluded.version, view = excluded.view
+                        version = excluded.version, view = excluded.view, charged_won = excluded.charged_won,
+                        order_cancelled = excluded.order_cancelled
                     WHERE md_tickets.version < excluded.version
                 """, transaction);
             var p = upsert.Parameters;
@@ -83,6 +85,8 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
             p.AddWithValue("@created", Text(ticket.CreatedAt));
             p.AddWithValue("@version", ticket.Version);
             p.AddWithValue("@view", ticket.View);
+            p.AddWithValue("@charged", ticket.ChargedWon);
+            p.AddWithValue("@cancelled", ticket.OrderCancelled);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -149,6 +153,22 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
         await using var live = Command(connection, "SELECT summary FROM md_orders WHERE service_id = @service AND market_id = @market AND live = 1", transaction);
         live.Parameters.AddWithValue("@market", marketId);
         return (await ReadAllAsync(live, r => (byte[])r[0], cancellationToken), at);
+    }
+
+    internal override async Task<(int Tickets, long TakingsWon)> ReadTakingsAsync(string stallId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, """
+            SELECT count(*), coalesce(sum(charged_won), 0) FROM md_tickets
+            WHERE service_id = @service AND stall_id = @stall AND status = 1 AND slot_start >= @from AND slot_start < @to
+              AND order_cancelled = 0
+            """);
+        command.Parameters.AddWithValue("@stall", stallId);
+        command.Parameters.AddWithValue("@from", Text(from));
+        command.Parameters.AddWithValue("@to", Text(to));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return ((int)reader.GetInt64(0), reader.GetInt64(1));
     }
 
     internal override async Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)

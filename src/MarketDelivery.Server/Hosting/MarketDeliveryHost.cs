@@ -111,6 +111,7 @@ public static class MarketDeliveryHost
         app.MapCustomersApi();
         app.MapStallsApi();
         app.MapStockApi();
+        app.MapTakingsApi();
         app.MapCouriersApi();
         app.MapAuthApi(app.Environment);
         app.MapHub<MarketHub>(MarketHub.Path);
