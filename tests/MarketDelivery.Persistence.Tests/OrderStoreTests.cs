@@ -128,15 +128,84 @@ public sealed class OrderStoreTests(MigratedPostgresDatabase postgres) : IClassF
         Assert.Null(await other.ReadAsync(NewOrder("isolated").OrderId, default));
     }
 
+    [Theory, MemberData(nameof(Backends))]
+    public async Task A_customers_orders_are_read_newest_first_a_page_at_a_time(string backend)
+    {
+        var store = Store(backend, $"svc-{Guid.NewGuid():N}");
+        // Two pairs share an instant (one of them below a microsecond), so the order id must break the ties.
+        DateTimeOffset[] placed = [Now, Now.AddMinutes(1), Now.AddMinutes(1), Now.AddMinutes(2).AddTicks(3), Now.AddMinutes(2).AddTicks(3)];
+        var orders = placed.Select((at, i) => NewOrder($"history-{i}", "customer-h", at)).ToList();
+        foreach (var order in orders)
+        {
+            await Write(store, order, expected: null);
+        }
+
+        await Write(store, NewOrder("someone-else", "customer-x", Now.AddMinutes(3)), expected: null);
+        Assert.Null(orders[1].Cancel("changed my mind", Now.AddMinutes(4)));
+        await Write(store, orders[1], expected: 1); // a later write keeps it once, with its new status
+
+        var expected = orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.OrderId, StringComparer.Ordinal).Select(o => o.OrderId).ToList();
+        var pages = new List<CustomerOrdersPage>();
+        OrderCursor? before = null;
+        do
+        {
+            var page = await store.OrdersOfCustomerAsync("customer-h", before, 2);
+            pages.Add(page);
+            before = page.Next is null ? null : OrderCursor.TryParse(page.Next, out var cursor) ? cursor : throw new InvalidOperationException(page.Next);
+        }
+        while (before is not null && pages.Count < 10);
+
+        Assert.Equal([2, 2, 1], pages.Select(p => p.Orders.Length));
+        Assert.Equal(expected, pages.SelectMany(p => p.Orders).Select(o => o.OrderId));
+        var cancelled = pages.SelectMany(p => p.Orders).Single(o => o.OrderId == orders[1].OrderId);
+        Assert.Equal((OrderStatus.Cancelled, 0L, "mangwon", "2026-11-23-1300", Now.AddMinutes(1)),
+            (cancelled.Status, cancelled.ChargedTotalWon, cancelled.MarketId, cancelled.SlotId, cancelled.PlacedAt));
+        var open = pages[0].Orders[0];
+        Assert.Equal((OrderStatus.Placed, 2 * 2400L + 5000), (open.Status, open.ChargedTotalWon));
+
+        Assert.Equal(orders.Count, (await store.OrdersOfCustomerAsync("customer-h", null, 100)).Orders.Length);
+        Assert.Null((await store.OrdersOfCustomerAsync("customer-h", null, 5)).Next);
+        Assert.Empty((await store.OrdersOfCustomerAsync("nobody", null, 10)).Orders);
+    }
+
+    [Theory, MemberData(nameof(Backends))]
+    public async Task A_stalls_takings_sum_what_its_confirmed_tickets_charge_for_the_day_without_cancelled_orders(string backend)
+    {
+        var store = Store(backend, $"svc-{Guid.NewGuid():N}");
+        var chaeso = Catalog.Value.FindStall("mangwon-chaeso")!.Value.Stall;
+        async Task<Order> Confirmed(string key, int daepa)
+        {
+            var order = NewOrder(key);
+            await Write(store, order, expected: null);
+            var ticket = order.Tickets.Single(t => t.StallId == chaeso.Id).TicketId;
+            Assert.True(order.ConfirmTicket(chaeso.Id, ticket, [new PickConfirmation("daepa", daepa)], chaeso, Now).Succeeded);
+            await Write(store, order, expected: 1);
+            return order;
+        }
+
+        await Confirmed("short", 1);        // 2,400
+        await Confirmed("full", 2);         // 4,800
+        var cancelled = await Confirmed("cancelled", 2);
+        Assert.Null(cancelled.Cancel("changed my mind", Now));
+        await Write(store, cancelled, expected: 2);
+        await Write(store, NewOrder("open"), expected: null);
+
+        // 2026-11-23 in Seoul: the 13:00 slot's day.
+        var day = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.FromHours(9));
+        Assert.Equal((2, 2400L + 4800), await store.TakingsOfStallAsync(chaeso.Id, day, day.AddDays(1)));
+        Assert.Equal((0, 0L), await store.TakingsOfStallAsync(chaeso.Id, day.AddDays(1), day.AddDays(2)));
+        Assert.Equal((0, 0L), await store.TakingsOfStallAsync("mangwon-gwail", day, day.AddDays(1)));
+    }
+
     private static Task<int?> Write(OrderStore store, Order order, int? expected)
     {
         var (row, tickets) = store.RowsOf(order, Serializer.SerializeToArray(order));
         return store.WriteAsync(row, tickets, expected, default);
     }
 
-    private static Order NewOrder(string key)
+    private static Order NewOrder(string key, string customerId = "customer-1", DateTimeOffset? placedAt = null)
     {
-        var command = new PlaceOrder("customer-1", "mangwon", new DeliveryAddress(37.556, 126.9063, "서울 마포구 망원동 123-4"), "2026-11-23-1300",
+        var command = new PlaceOrder(customerId, "mangwon", new DeliveryAddress(37.556, 126.9063, "서울 마포구 망원동 123-4"), "2026-11-23-1300",
             [
                 new OrderLineRequest("mangwon-chaeso", "daepa", 2, Substitution.None),
                 new OrderLineRequest("mangwon-gwail", "gamgyul", 1, new Substitution(SubstitutionKind.BestMatch)),
@@ -144,6 +213,6 @@ public sealed class OrderStoreTests(MigratedPostgresDatabase postgres) : IClassF
             key);
         var validated = OrderPlacement.Validate(Catalog.Value, command, Now);
         Assert.True(validated.Value is not null, validated.Error?.Detail);
-        return Order.Create(OrderIds.FromIdempotencyKey(command.CustomerId, key), validated.Value, Now);
+        return Order.Create(OrderIds.FromIdempotencyKey(command.CustomerId, key), validated.Value, placedAt ?? Now);
     }
 }

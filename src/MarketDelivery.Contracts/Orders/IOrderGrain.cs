@@ -47,6 +47,10 @@ public interface IOrderGrain : IGrainWithStringKey
     [Alias("Requeue")]
     Task<CommandResult<OrderView>> Requeue();
 
+    /// <summary>The customer approves or rejects the substitute a merchant picked for line <paramref name="lineNo"/>.</summary>
+    [Alias("DecideSubstitution")]
+    Task<CommandResult<OrderView>> DecideSubstitution(int lineNo, bool approve);
+
     /// <summary>Cancels the order while it is still at the market.</summary>
     [Alias("Cancel")]
     Task<CommandResult<OrderView>> Cancel(string reason);

@@ -66,7 +66,8 @@ public sealed record OrderLineView(
     [property: Id(6)] long UnitPriceWon,
     [property: Id(7)] long LineTotalWon,
     [property: Id(8)] Substitution Substitution,
-    [property: Id(9)] PickResultView? Pick);
+    [property: Id(9)] PickResultView? Pick,
+    [property: Id(10)] SubstitutionProposal? Proposal = null);
 
 /// <summary>A short reference to one of the order's pick tickets.</summary>
 [GenerateSerializer, Immutable, Alias("md.PickTicketRef")]
@@ -195,7 +196,8 @@ public sealed record PickTicketLineView(
     [property: Id(3)] int Quantity,
     [property: Id(4)] long UnitPriceWon,
     [property: Id(5)] Substitution Substitution,
-    [property: Id(6)] PickResultView? Pick);
+    [property: Id(6)] PickResultView? Pick,
+    [property: Id(7)] SubstitutionProposal? Proposal = null);
 
 /// <summary>A stall's share of an order. <see cref="Version"/> grows with every change so stale updates can be ignored.</summary>
 [GenerateSerializer, Immutable, Alias("md.PickTicketView")]
@@ -213,3 +215,58 @@ public sealed record PickTicketView(
     [property: Id(10)] DateTimeOffset CreatedAt,
     [property: Id(11)] DateTimeOffset? ConfirmedAt,
     [property: Id(12)] int Version);
+
+/// <summary>Where a merchant's substitute stands with the customer.</summary>
+public enum ProposalStatus
+{
+    /// <summary>Waiting for the customer until <see cref="SubstitutionProposal.ExpiresAt"/>; charged as substituted meanwhile.</summary>
+    Pending = 0,
+    /// <summary>The customer accepted the substitute: it is charged.</summary>
+    Approved = 1,
+    /// <summary>The customer refused the substitute: the line is refunded as not available.</summary>
+    Rejected = 2,
+    /// <summary>Nobody decided in time (or the bags left the market first): refunded as not available.</summary>
+    Expired = 3,
+}
+
+/// <summary>
+/// A substitute the merchant picked for a line, offered to the customer. <see cref="Offered"/> is the substituted pick
+/// as the merchant confirmed it; the line's own pick follows the decision (the offer, or nothing when refused).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("md.SubstitutionProposal")]
+public sealed record SubstitutionProposal(
+    [property: Id(0)] PickResultView Offered,
+    [property: Id(1)] ProposalStatus Status,
+    [property: Id(2)] DateTimeOffset ProposedAt,
+    [property: Id(3)] DateTimeOffset ExpiresAt,
+    [property: Id(4)] DateTimeOffset? DecidedAt = null)
+{
+    public bool IsPending => Status == ProposalStatus.Pending;
+}
+
+/// <summary>A stall's day: its confirmed tickets of orders not cancelled, and what they really charge in won.</summary>
+[GenerateSerializer, Immutable, Alias("md.StallTakings")]
+public sealed record StallTakings(
+    [property: Id(0)] string StallId,
+    [property: Id(1)] string Date,
+    [property: Id(2)] int TicketsConfirmed,
+    [property: Id(3)] long TakingsWon);
+
+/// <summary>One row of a customer's order history.</summary>
+[GenerateSerializer, Immutable, Alias("md.CustomerOrderRow")]
+public sealed record CustomerOrderRow(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string MarketId,
+    [property: Id(2)] string SlotId,
+    [property: Id(3)] DateTimeOffset SlotStart,
+    [property: Id(4)] DateTimeOffset SlotEnd,
+    [property: Id(5)] OrderStatus Status,
+    [property: Id(6)] long ChargedTotalWon,
+    [property: Id(7)] DateTimeOffset PlacedAt,
+    [property: Id(8)] int Version);
+
+/// <summary>A page of a customer's orders, newest first; <see cref="Next"/> asks for the following page (null: no more).</summary>
+[GenerateSerializer, Immutable, Alias("md.CustomerOrdersPage")]
+public sealed record CustomerOrdersPage(
+    [property: Id(0)] ImmutableArray<CustomerOrderRow> Orders,
+    [property: Id(1)] string? Next);

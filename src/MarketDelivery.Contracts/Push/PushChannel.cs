@@ -33,6 +33,9 @@ public static class PushEvents
     /// <summary>A courier changed; payload <c>CourierView</c>, to the courier and its market staff.</summary>
     public const string Courier = "courier";
 
+    /// <summary>A merchant changed a product's availability or stock; payload <c>ProductState</c>, to the stall and its market.</summary>
+    public const string Product = "product";
+
     /// <summary>The market's dispatch board changed (new plan); payload <c>DispatchBoard</c>, to market staff.</summary>
     public const string Dispatch = "dispatch";
 }

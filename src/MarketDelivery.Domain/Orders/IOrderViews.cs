@@ -24,6 +24,15 @@ public interface IOrderViews
     /// at a time (<see cref="OrderFeed.More"/>: ask again from the returned position).
     /// </summary>
     Task<OrderFeed> ChangesOfMarketAsync(string marketId, long after, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The stall's confirmed tickets of orders not cancelled, for slots starting in [<paramref name="slotsFrom"/>,
+    /// <paramref name="slotsTo"/>), and the sum of what they charge (what was really picked).
+    /// </summary>
+    Task<(int Tickets, long TakingsWon)> TakingsOfStallAsync(string stallId, DateTimeOffset slotsFrom, DateTimeOffset slotsTo, CancellationToken cancellationToken = default);
+
+    /// <summary>The customer's orders, newest placed first, at most <paramref name="limit"/>, those placed before <paramref name="before"/> if given.</summary>
+    Task<CustomerOrdersPage> OrdersOfCustomerAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Order summaries read from the store, the feed position they are current to, and whether more follow.</summary>

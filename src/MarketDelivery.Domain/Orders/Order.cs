@@ -20,6 +20,8 @@ public sealed class OrderLine
     [Id(8)] public Substitution Substitution { get; init; } = Substitution.None;
     [Id(9)] public PickResultView? Pick { get; set; }
     [Id(10)] public int PickedUnitWeightGrams { get; set; }
+    /// <summary>The merchant's substitute as offered to the customer, and the customer's decision; null when not substituted.</summary>
+    [Id(11)] public SubstitutionProposal? Proposal { get; set; }
 
     public long LineTotalWon => Quantity * UnitPriceWon;
 
@@ -29,7 +31,7 @@ public sealed class OrderLine
     public int WeightGrams => Pick is null ? Quantity * UnitWeightGrams : Pick.PickedQuantity * PickedUnitWeightGrams;
 
     public OrderLineView ToView() =>
-        new(LineNo, StallId, Sku, Name, Unit, Quantity, UnitPriceWon, LineTotalWon, Substitution, Pick);
+        new(LineNo, StallId, Sku, Name, Unit, Quantity, UnitPriceWon, LineTotalWon, Substitution, Pick, Proposal);
 }
 
 /// <summary>One stall's share of an order, picked and confirmed by its merchant.</summary>
@@ -87,6 +89,15 @@ public sealed class Order
     [Id(26)] public DateTimeOffset? CodesLockedUntil { get; private set; }
 
     public bool IsPlaced => Version > 0;
+
+    /// <summary>How long a customer has to approve or reject a substitute unless configured otherwise.</summary>
+    public static readonly TimeSpan DefaultApprovalWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>Lines whose substitute still waits for the customer's decision.</summary>
+    public IEnumerable<OrderLine> PendingProposals => Lines.Where(l => l.Proposal is { IsPending: true });
+
+    /// <summary>When the next pending substitute expires, or null when none is pending.</summary>
+    public DateTimeOffset? NextProposalExpiry => PendingProposals.Select(l => (DateTimeOffset?)l.Proposal!.ExpiresAt).Min();
 
     public long OrderedTotalWon => Lines.Sum(l => l.LineTotalWon);
 
@@ -160,7 +171,12 @@ public sealed class Order
     /// Applies a merchant's confirmation of a whole ticket. Every line of the ticket must be confirmed exactly once.
     /// Repeating the same confirmation is harmless; a different one after the first is refused.
     /// </summary>
-    public CommandResult<TicketConfirmation> ConfirmTicket(string stallId, string ticketId, IReadOnlyList<PickConfirmation> confirmations, Stall stall, DateTimeOffset now)
+    /// <remarks>
+    /// A substituted line becomes a proposal the customer approves or rejects within <paramref name="approvalWindow"/>
+    /// (default <see cref="DefaultApprovalWindow"/>). Meanwhile the line is charged as substituted and the order can
+    /// become ready and be planned (the bag is packed with the substitute); the decision only changes charge and refund.
+    /// </remarks>
+    public CommandResult<TicketConfirmation> ConfirmTicket(string stallId, string ticketId, IReadOnlyList<PickConfirmation> confirmations, Stall stall, DateTimeOffset now, TimeSpan? approvalWindow = null)
     {
         var ticket = FindTicket(ticketId);
         if (ticket is null)
@@ -236,6 +252,9 @@ public sealed class Order
             line.PickedUnitWeightGrams = pick.Sku == line.Sku
                 ? line.UnitWeightGrams
                 : stall.FindProduct(pick.Sku)?.WeightGrams ?? line.UnitWeightGrams;
+            line.Proposal = pick.Outcome == PickOutcome.Substituted
+                ? new SubstitutionProposal(pick, ProposalStatus.Pending, now, now + (approvalWindow ?? DefaultApprovalWindow))
+                : null;
         }
 
         ticket.Status = PickTicketStatus.Confirmed;
@@ -366,10 +385,101 @@ public sealed class Order
                 : OrderStateMachine.Refusal(Status, OrderStatus.OutForDelivery));
         }
 
+        // The bags leave the market: a substitute nobody approved is handed over but not charged (refunded as expired).
+        foreach (var line in PendingProposals.ToList())
+        {
+            Settle(line, ProposalStatus.Expired, now);
+        }
+
         CourierId = courierId;
         PickedUpAt = now;
         MoveTo(OrderStatus.OutForDelivery, null, now);
         return null;
+    }
+
+    /// <summary>
+    /// The customer approves or rejects the substitute of line <paramref name="lineNo"/>. A rejected substitute is
+    /// refunded (the line counts as not available). Repeating the decision already taken is harmless; deciding a
+    /// proposal that expired or was decided the other way is a conflict. Expired proposals are settled by
+    /// <see cref="ExpireProposals"/> before this is called; one past its time here is refused as expired all the same.
+    /// </summary>
+    public CommandError? DecideSubstitution(int lineNo, bool approve, DateTimeOffset now)
+    {
+        var line = Lines.Find(l => l.LineNo == lineNo);
+        if (line is null)
+        {
+            return CommandError.NotFound($"Order {OrderId} has no line {lineNo}.");
+        }
+
+        if (line.Proposal is not { } proposal)
+        {
+            return CommandError.Conflict($"Line {lineNo} ({line.Name}) has no substitute to approve or reject.");
+        }
+
+        var wanted = approve ? ProposalStatus.Approved : ProposalStatus.Rejected;
+        if (proposal.Status == wanted)
+        {
+            return null; // a repeated tap: nothing changes
+        }
+
+        if (proposal.Status == ProposalStatus.Expired || (proposal.IsPending && now >= proposal.ExpiresAt))
+        {
+            return CommandError.Conflict($"The substitute {proposal.Offered.Name} for {line.Name} was not decided by {proposal.ExpiresAt:u}; it has been refunded.");
+        }
+
+        if (!proposal.IsPending)
+        {
+            return CommandError.Conflict($"The substitute {proposal.Offered.Name} for {line.Name} was already {proposal.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        Settle(line, wanted, now);
+        AfterRefunds(now);
+        return null;
+    }
+
+    /// <summary>Settles every pending proposal whose time is up as expired (refunded). False when none was due.</summary>
+    public bool ExpireProposals(DateTimeOffset now)
+    {
+        var due = PendingProposals.Where(l => now >= l.Proposal!.ExpiresAt).ToList();
+        foreach (var line in due)
+        {
+            Settle(line, ProposalStatus.Expired, now);
+        }
+
+        if (due.Count > 0)
+        {
+            AfterRefunds(now);
+        }
+
+        return due.Count > 0;
+    }
+
+    /// <summary>Records a decision; a refused substitute makes the line not available. The stall's ticket shows it.</summary>
+    private void Settle(OrderLine line, ProposalStatus status, DateTimeOffset now)
+    {
+        line.Proposal = line.Proposal! with { Status = status, DecidedAt = now };
+        if (status is ProposalStatus.Rejected or ProposalStatus.Expired)
+        {
+            line.Pick = new PickResultView(PickOutcome.NotAvailable, line.Sku, line.Name, 0, line.UnitPriceWon, 0, line.LineTotalWon);
+        }
+
+        if (Tickets.Find(t => t.StallId == line.StallId) is { } ticket)
+        {
+            ticket.Version++;
+        }
+    }
+
+    /// <summary>After a refund at the market: an order left with nothing to charge is cancelled, as at picking.</summary>
+    private void AfterRefunds(DateTimeOffset now)
+    {
+        if (Status is OrderStatus.ReadyForPickup && ChargedTotalWon == 0)
+        {
+            MoveTo(OrderStatus.Cancelled, "Nothing in the order could be picked or every substitute was refused; the whole amount is refunded.", now);
+        }
+        else
+        {
+            Touch(now);
+        }
     }
 
     /// <summary>
@@ -540,6 +650,18 @@ public sealed class Order
             ticket.Version++;
         }
 
+        // A confirmed ticket stays confirmed, but its row must learn that the order is off (takings, the tablet).
+        foreach (var ticket in Tickets.Where(t => t.Status == PickTicketStatus.Confirmed))
+        {
+            ticket.Version++;
+        }
+
+        // Nothing is charged any more: a substitute still waiting needs no decision.
+        foreach (var line in PendingProposals.ToList())
+        {
+            Settle(line, ProposalStatus.Expired, now);
+        }
+
         MoveTo(OrderStatus.Cancelled, string.IsNullOrWhiteSpace(reason) ? "Cancelled." : reason, now);
         return null;
     }
@@ -586,7 +708,7 @@ public sealed class Order
         var lines = Lines.Where(l => l.StallId == ticket.StallId).ToList();
         return new PickTicketView(
             ticket.TicketId, OrderId, MarketId, ticket.StallId, SlotId, SlotStart, SlotEnd, ticket.Status,
-            [.. lines.Select(l => new PickTicketLineView(l.Sku, l.Name, l.Unit, l.Quantity, l.UnitPriceWon, l.Substitution, l.Pick))],
+            [.. lines.Select(l => new PickTicketLineView(l.Sku, l.Name, l.Unit, l.Quantity, l.UnitPriceWon, l.Substitution, l.Pick, l.Proposal))],
             lines.Sum(l => l.LineTotalWon), PlacedAt, ticket.ConfirmedAt, ticket.Version);
     }
 

@@ -23,7 +23,8 @@ public static class OrderPlacement
     public const int MaxLines = 60;
     public const int MaxTextLength = 200;
 
-    public static CommandResult<ValidatedOrder> Validate(MarketCatalog catalog, PlaceOrder command, DateTimeOffset now)
+    /// <param name="stock">The merchants' availability and stock on top of the catalogue (none: the catalogue's own).</param>
+    public static CommandResult<ValidatedOrder> Validate(MarketCatalog catalog, PlaceOrder command, DateTimeOffset now, StockLevels? stock = null)
     {
         var errors = new ErrorCollector();
 
@@ -63,7 +64,7 @@ public static class OrderPlacement
             }
         }
 
-        var lines = ValidateLines(command, market, errors);
+        var lines = ValidateLines(command, market, stock ?? StockLevels.None, errors);
 
         if (errors.Any || market is null || slot is null)
         {
@@ -102,7 +103,7 @@ public static class OrderPlacement
         }
     }
 
-    private static List<PricedLine> ValidateLines(PlaceOrder command, Market? market, ErrorCollector errors)
+    private static List<PricedLine> ValidateLines(PlaceOrder command, Market? market, StockLevels stockLevels, ErrorCollector errors)
     {
         var priced = new List<PricedLine>();
         var lines = command.Lines.IsDefault ? [] : command.Lines;
@@ -158,6 +159,8 @@ public static class OrderPlacement
                 errors.Add($"{path}.sku", $"Stall {stall.Name} has no product '{line.Sku}'.");
                 continue;
             }
+
+            product = stockLevels.Apply(stall.Id, product);
 
             if (!product.Available)
             {

@@ -15,6 +15,8 @@ public static class DispatchServiceCollectionExtensions
         services.AddSingleton(options ?? new DispatchRuntimeOptions());
         services.AddSingleton(planner ?? new DispatchPlanner());
         services.TryAddSingleton(new GrainTestHooks());
+        // Order settings: registered by the host from configuration first; defaults otherwise.
+        services.TryAddSingleton(new Orders.OrderOptions());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DispatcherKeeper>();
         return services;
     }

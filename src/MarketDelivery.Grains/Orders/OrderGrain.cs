@@ -4,6 +4,7 @@ using MarketDelivery.Contracts.Common;
 using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
+using MarketDelivery.Contracts.Stalls;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Domain.Orders;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,8 @@ namespace MarketDelivery.Grains.Orders;
 /// so a stored order is on every list it belongs to without any further call. After a write the order tells its
 /// market's dispatcher (one-way; the dispatcher also catches up from the stored orders on its own, so a lost
 /// message only delays) and pushes the change to live clients.
+/// While a substitute waits for the customer's decision, a reminder wakes the order to settle it when its time is up
+/// (every command settles due ones first as well), so an expiry survives a restart.
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order", "orders")] IPersistentState<Order> state,
@@ -26,8 +29,14 @@ public sealed class OrderGrain(
     GrainTestHooks hooks,
     IDeliveryPhotoStore photos,
     IOptions<DeliveryRules> deliveryRules,
-    ILogger<OrderGrain> logger) : DurableGrain, IOrderGrain
+    OrderOptions options,
+    ILogger<OrderGrain> logger) : DurableGrain, IOrderGrain, IRemindable
 {
+    private const string ProposalReminder = "substitution-expiry";
+
+    /// <summary>Whether this activation registered the expiry reminder (registering again is harmless, just a write).</summary>
+    private bool _reminderRegistered;
+
     private Order Order => state.State;
 
     private DeliveryRules Rules => deliveryRules.Value;
@@ -42,7 +51,7 @@ public sealed class OrderGrain(
                     $"Order {Order.OrderId} was placed with this idempotency key and different content; use a new key for a new order.");
         }
 
-        var validated = OrderPlacement.Validate(catalog, command, clock.GetUtcNow());
+        var validated = OrderPlacement.Validate(catalog, command, clock.GetUtcNow(), await StockOf(command));
         if (validated.Value is null)
         {
             return validated.Error!;
@@ -56,6 +65,21 @@ public sealed class OrderGrain(
 
         await Announce(ticketsBefore: []);
         return CommandResult<PlacedOrder>.Ok(new PlacedOrder(Order.ToView(), Replayed: false));
+    }
+
+    /// <summary>The merchants' availability and stock for the stalls of a new order: one call per stall, not per line.</summary>
+    private async Task<StockLevels> StockOf(PlaceOrder command)
+    {
+        var market = command.MarketId is null ? null : catalog.FindMarket(command.MarketId);
+        if (market is null || command.Lines.IsDefault)
+        {
+            return StockLevels.None;
+        }
+
+        var stallIds = command.Lines.Where(l => l?.StallId is not null && market.FindStall(l.StallId) is not null)
+            .Select(l => l.StallId).Distinct(StringComparer.Ordinal);
+        var products = await Task.WhenAll(stallIds.Select(id => GrainFactory.GetGrain<IStallStockGrain>(id).GetProducts()));
+        return new StockLevels(products.SelectMany(p => p).Where(p => p.Version > 0).Select(p => (p.StallId, p.Sku, p.Available, p.Stock)));
     }
 
     public Task<OrderView?> GetView() => Task.FromResult(Order.IsPlaced ? Order.ToView() : null);
@@ -73,12 +97,19 @@ public sealed class OrderGrain(
             return CommandError.NotFound($"Ticket '{ticketId}' is not a ticket of stall '{stallId}'.");
         }
 
+        await SettleExpiredProposals();
         var ticketsBefore = TicketVersions();
-        var result = Order.ConfirmTicket(stallId, ticketId, lines.IsDefault ? [] : lines, stall, clock.GetUtcNow());
+        var result = Order.ConfirmTicket(stallId, ticketId, lines.IsDefault ? [] : lines, stall, clock.GetUtcNow(), options.SubstitutionApprovalWindow);
         if (result.Value is { Replayed: false })
         {
             await WriteAsync(state);
             await Announce(ticketsBefore);
+        }
+
+        if (result.Succeeded)
+        {
+            // Also on a replay: the first answer may have been lost before the reminder was registered.
+            await KeepProposalReminder();
         }
 
         return result;
@@ -166,6 +197,59 @@ public sealed class OrderGrain(
 
     public Task<CommandResult<OrderView>> Requeue() => Change(Order.Requeue);
 
+    public Task<CommandResult<OrderView>> DecideSubstitution(int lineNo, bool approve) =>
+        Change(now => Order.DecideSubstitution(lineNo, approve, now));
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ProposalReminder || IsSpent)
+        {
+            return;
+        }
+
+        if (Order.IsPlaced)
+        {
+            await SettleExpiredProposals();
+        }
+
+        if (!Order.IsPlaced || Order.NextProposalExpiry is null)
+        {
+            if (await this.GetReminder(ProposalReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _reminderRegistered = false;
+        }
+    }
+
+    /// <summary>Settles (refunds) substitutes whose time is up, and stores and announces that before anything else happens.</summary>
+    private async Task SettleExpiredProposals()
+    {
+        var ticketsBefore = TicketVersions();
+        if (Order.ExpireProposals(clock.GetUtcNow()))
+        {
+            await WriteAsync(state);
+            logger.LogDebug("Order {OrderId}: expired substitutes refunded", Order.OrderId);
+            await Announce(ticketsBefore);
+        }
+    }
+
+    /// <summary>Makes sure a reminder wakes the order while a substitute is pending (removed by the reminder once none is).</summary>
+    private async Task KeepProposalReminder()
+    {
+        if (_reminderRegistered || Order.NextProposalExpiry is not { } next)
+        {
+            return;
+        }
+
+        var period = options.ProposalCheckPeriod;
+        var untilDue = next - clock.GetUtcNow();
+        var due = untilDue < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : untilDue > period ? period : untilDue;
+        await this.RegisterOrUpdateReminder(ProposalReminder, due, period);
+        _reminderRegistered = true;
+    }
+
     /// <summary>Applies one change of the aggregate; writes and announces it only when it changed something.</summary>
     private async Task<CommandResult<OrderView>> Change(Func<DateTimeOffset, CommandError?> change)
     {
@@ -174,6 +258,7 @@ public sealed class OrderGrain(
             return CommandError.NotFound($"There is no order '{this.GetPrimaryKeyString()}'.");
         }
 
+        await SettleExpiredProposals();
         var version = Order.Version;
         var ticketsBefore = TicketVersions();
         if (change(clock.GetUtcNow()) is { } refused)

@@ -1,4 +1,5 @@
 using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Domain.Orders;
 using Orleans.Serialization;
 
 namespace MarketDelivery.Persistence.Orders;
@@ -99,6 +100,34 @@ public sealed class MemoryOrderStore(Serializer serializer) : OrderStore(seriali
         {
             IReadOnlyList<byte[]> live = [.. _orders.Values.Where(o => o.Row.MarketId == marketId && o.Row.Live).Select(o => o.Row.Summary)];
             return Task.FromResult((live, _seq));
+        }
+    }
+
+    internal override Task<(int Tickets, long TakingsWon)> ReadTakingsAsync(string stallId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var tickets = _tickets.Values
+                .Where(t => t.Row.StallId == stallId && t.Row.Status == PickTicketStatus.Confirmed && !t.Row.OrderCancelled
+                            && t.SlotStart >= from && t.SlotStart < to)
+                .ToList();
+            return Task.FromResult((tickets.Count, tickets.Sum(t => t.Row.ChargedWon)));
+        }
+    }
+
+    internal override Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<byte[]> rows = [.. _orders.Values
+                .Select(o => o.Row)
+                .Where(o => o.CustomerId == customerId
+                            && (before is null || o.PlacedAt < before.PlacedAt
+                                || (o.PlacedAt == before.PlacedAt && string.CompareOrdinal(o.OrderId, before.OrderId) < 0)))
+                .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.OrderId, StringComparer.Ordinal)
+                .Take(limit)
+                .Select(o => o.Summary)];
+            return Task.FromResult(rows);
         }
     }
 

@@ -8,11 +8,13 @@ namespace MarketDelivery.Persistence.Orders;
 /// <summary>An order's own row: its grain state and the summary the market board and dispatch read.</summary>
 internal sealed record OrderRow(
     string OrderId, string MarketId, string SlotId, DateTimeOffset SlotStart, DateTimeOffset SlotEnd,
-    bool Live, bool Closed, int Version, DateTimeOffset UpdatedAt, byte[] State, byte[] Summary);
+    bool Live, bool Closed, int Version, DateTimeOffset UpdatedAt, byte[] State, byte[] Summary,
+    string CustomerId = "", DateTimeOffset PlacedAt = default);
 
 /// <summary>One pick ticket's row, as the stall's list reads it.</summary>
 internal sealed record TicketRow(
-    string TicketId, string StallId, PickTicketStatus Status, DateTimeOffset CreatedAt, int Version, byte[] View);
+    string TicketId, string StallId, PickTicketStatus Status, DateTimeOffset CreatedAt, int Version, byte[] View,
+    long ChargedWon = 0, bool OrderCancelled = false);
 
 /// <summary>The stored state of an order grain and the concurrency tag it was read with.</summary>
 internal sealed record StoredState(byte[] State, int ETag);
@@ -52,6 +54,31 @@ public abstract class OrderStore(Serializer serializer) : IOrderViews
 
     internal abstract Task<IReadOnlyList<FeedRow>> ReadChangesAsync(string marketId, long after, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Count and sum of charged won of the stall's confirmed tickets of live or finished (not cancelled) orders, by slot start.</summary>
+    internal abstract Task<(int Tickets, long TakingsWon)> ReadTakingsAsync(string stallId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    public Task<(int Tickets, long TakingsWon)> TakingsOfStallAsync(string stallId, DateTimeOffset slotsFrom, DateTimeOffset slotsTo, CancellationToken cancellationToken = default) =>
+        ReadTakingsAsync(stallId, slotsFrom, slotsTo, cancellationToken);
+
+    /// <summary>Summaries of the customer's orders, newest placed first (then by order id, descending), strictly before the cursor.</summary>
+    internal abstract Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The most a page of a customer's history may hold.</summary>
+    public const int MaxCustomerPage = 100;
+
+    public async Task<CustomerOrdersPage> OrdersOfCustomerAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxCustomerPage);
+        // One more than asked for tells whether another page follows.
+        var rows = await ReadCustomerOrdersAsync(customerId, before, limit + 1, cancellationToken);
+        var orders = rows.Take(limit).Select(Read<OrderSummary>)
+            .Select(s => new CustomerOrderRow(s.OrderId, s.MarketId, s.SlotId, s.SlotStart, s.SlotEnd, s.Status, s.ChargedTotalWon, s.PlacedAt ?? s.UpdatedAt, s.Version))
+            .ToImmutableArray();
+        var next = rows.Count > limit ? new OrderCursor(Microseconds(orders[^1].PlacedAt), orders[^1].OrderId).ToString() : null;
+        return new CustomerOrdersPage(orders, next);
+    }
+
     public async Task<ImmutableArray<PickTicketView>> TicketsOfStallAsync(string stallId, PickTicketStatus? status, DateTimeOffset closedSince, CancellationToken cancellationToken = default) =>
         [.. (await ReadStallTicketsAsync(stallId, status, closedSince, cancellationToken)).Select(Read<PickTicketView>)];
 
@@ -70,6 +97,12 @@ public abstract class OrderStore(Serializer serializer) : IOrderViews
         return new OrderFeed([.. rows.Select(r => Read<OrderSummary>(r.Summary))], rows.Count == 0 ? after : rows[^1].Seq, rows.Count == MaxChangesPerRead);
     }
 
+    /// <summary>
+    /// An instant as every backend keeps it (PostgreSQL has microseconds), so a cursor made from a row compares equal
+    /// to the stored row on each of them.
+    /// </summary>
+    internal static DateTimeOffset Microseconds(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+
     internal T Read<T>(byte[] blob) => serializer.Deserialize<T>(blob) ?? throw new InvalidDataException($"A stored {typeof(T).Name} is empty.");
 
     /// <summary>The rows an order is stored as: its own, with state and summary, and one per pick ticket.</summary>
@@ -78,11 +111,13 @@ public abstract class OrderStore(Serializer serializer) : IOrderViews
         var summary = order.ToSummary();
         var row = new OrderRow(order.OrderId, order.MarketId, order.SlotId, order.SlotStart, order.SlotEnd,
             OrderLife.IsLive(order.Status), OrderLife.IsClosed(order.Status), order.Version, order.UpdatedAt, state,
-            serializer.SerializeToArray(summary));
+            serializer.SerializeToArray(summary), order.CustomerId, Microseconds(order.PlacedAt));
         var tickets = order.Tickets.Select(t =>
         {
             var view = order.TicketView(t);
-            return new TicketRow(t.TicketId, t.StallId, t.Status, view.CreatedAt, t.Version, serializer.SerializeToArray(view));
+            var charged = t.Status == PickTicketStatus.Confirmed ? order.Lines.Where(l => l.StallId == t.StallId).Sum(l => l.Pick?.ChargedWon ?? 0) : 0;
+            return new TicketRow(t.TicketId, t.StallId, t.Status, view.CreatedAt, t.Version, serializer.SerializeToArray(view),
+                charged, order.Status == OrderStatus.Cancelled);
         }).ToList();
         return (row, tickets);
     }

@@ -1,4 +1,5 @@
 using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Domain.Orders;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Serialization;
@@ -15,28 +16,31 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, string servi
     private const string WriteSql = """
         WITH o AS (
             INSERT INTO md_orders AS t
-                (service_id, order_id, market_id, slot_id, slot_start, slot_end, live, closed, version, etag, seq, updated_at, state, summary)
+                (service_id, order_id, market_id, slot_id, slot_start, slot_end, live, closed, version, etag, seq, updated_at, state, summary,
+                 customer_id, placed_at)
             SELECT @service, @order, @market, @slot, @slot_start, @slot_end, @live, @closed, @version, 1, nextval('md_orders_seq'),
-                   @updated, @state, @summary
+                   @updated, @state, @summary, @customer, @placed
             WHERE @expected::integer IS NULL
                OR EXISTS (SELECT 1 FROM md_orders e WHERE e.service_id = @service AND e.order_id = @order)
             ON CONFLICT (service_id, order_id) DO UPDATE
                 SET market_id = EXCLUDED.market_id, slot_id = EXCLUDED.slot_id, slot_start = EXCLUDED.slot_start,
                     slot_end = EXCLUDED.slot_end, live = EXCLUDED.live, closed = EXCLUDED.closed, version = EXCLUDED.version,
                     etag = t.etag + 1, seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at, state = EXCLUDED.state,
-                    summary = EXCLUDED.summary
+                    summary = EXCLUDED.summary, customer_id = EXCLUDED.customer_id, placed_at = EXCLUDED.placed_at
                 WHERE t.etag = @expected
             RETURNING t.etag
         ),
         k AS (
             INSERT INTO md_tickets AS k
-                (service_id, ticket_id, order_id, stall_id, status, slot_start, slot_end, created_at, version, view)
-            SELECT @service, x.ticket_id, @order, x.stall_id, x.status, @slot_start, @slot_end, x.created_at, x.version, x.view
-            FROM o, unnest(@ticket_ids, @stall_ids, @statuses, @created, @versions, @views)
-                 AS x(ticket_id, stall_id, status, created_at, version, view)
+                (service_id, ticket_id, order_id, stall_id, status, slot_start, slot_end, created_at, version, view, charged_won, order_cancelled)
+            SELECT @service, x.ticket_id, @order, x.stall_id, x.status, @slot_start, @slot_end, x.created_at, x.version, x.view,
+                   x.charged_won, @cancelled
+            FROM o, unnest(@ticket_ids, @stall_ids, @statuses, @created, @versions, @views, @charged)
+                 AS x(ticket_id, stall_id, status, created_at, version, view, charged_won)
             ON CONFLICT (service_id, ticket_id) DO UPDATE
                 SET status = EXCLUDED.status, slot_start = EXCLUDED.slot_start, slot_end = EXCLUDED.slot_end,
-                    version = EXCLUDED.version, view = EXCLUDED.view
+                    version = EXCLUDED.version, view = EXCLUDED.view, charged_won = EXCLUDED.charged_won,
+                    order_cancelled = EXCLUDED.order_cancelled
                 WHERE k.version < EXCLUDED.version
         )
         SELECT etag FROM o
@@ -67,6 +71,8 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, string servi
         p.AddWithValue("updated", order.UpdatedAt.UtcDateTime);
         p.AddWithValue("state", order.State);
         p.AddWithValue("summary", order.Summary);
+        p.AddWithValue("customer", order.CustomerId);
+        p.AddWithValue("placed", order.PlacedAt.UtcDateTime);
         p.Add(new NpgsqlParameter<int?>("expected", NpgsqlDbType.Integer) { TypedValue = expectedETag });
         p.Add(new NpgsqlParameter<string[]>("ticket_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. tickets.Select(t => t.TicketId)] });
         p.Add(new NpgsqlParameter<string[]>("stall_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. tickets.Select(t => t.StallId)] });
@@ -74,6 +80,8 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, string servi
         p.Add(new NpgsqlParameter<DateTime[]>("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. tickets.Select(t => t.CreatedAt.UtcDateTime)] });
         p.Add(new NpgsqlParameter<int[]>("versions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. tickets.Select(t => t.Version)] });
         p.Add(new NpgsqlParameter<byte[][]>("views", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. tickets.Select(t => t.View)] });
+        p.Add(new NpgsqlParameter<long[]>("charged", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. tickets.Select(t => t.ChargedWon)] });
+        p.AddWithValue("cancelled", tickets.Any(t => t.OrderCancelled));
         return await command.ExecuteScalarAsync(cancellationToken) is int etag ? etag : null;
     }
 
@@ -146,6 +154,40 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, string servi
 
     private NpgsqlBatchCommand MarketCommand(string sql, string marketId) =>
         new(sql) { Parameters = { new NpgsqlParameter<string>{ TypedValue = serviceId }, new NpgsqlParameter<string> { TypedValue = marketId } } };
+
+    internal override async Task<(int Tickets, long TakingsWon)> ReadTakingsAsync(string stallId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*), coalesce(sum(charged_won), 0)::bigint FROM md_tickets
+            WHERE service_id = @service AND stall_id = @stall AND status = 1 AND slot_start >= @from AND slot_start < @to
+              AND NOT order_cancelled
+            """);
+        command.Parameters.AddWithValue("service", serviceId);
+        command.Parameters.AddWithValue("stall", stallId);
+        command.Parameters.AddWithValue("from", from.UtcDateTime);
+        command.Parameters.AddWithValue("to", to.UtcDateTime);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return ((int)reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    internal override async Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)
+    {
+        // A range of ix_md_orders_customer: the row comparison walks the index from the cursor, newest first.
+        await using var command = dataSource.CreateCommand("""
+            SELECT summary FROM md_orders
+            WHERE service_id = @service AND customer_id = @customer
+              AND (@before_at::timestamptz IS NULL OR (placed_at, order_id) < (@before_at, @before_id))
+            ORDER BY placed_at DESC, order_id DESC
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("service", serviceId);
+        command.Parameters.AddWithValue("customer", customerId);
+        command.Parameters.Add(new NpgsqlParameter<DateTime?>("before_at", NpgsqlDbType.TimestampTz) { TypedValue = before?.PlacedAt.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<string>("before_id", NpgsqlDbType.Text) { TypedValue = before?.OrderId ?? "" });
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadBlobsAsync(command, cancellationToken);
+    }
 
     internal override async Task<IReadOnlyList<FeedRow>> ReadChangesAsync(string marketId, long after, int limit, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Domain.Orders;
 using Microsoft.Data.Sqlite;
 using Orleans.Serialization;
 
@@ -32,14 +33,16 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
         }
 
         await using (var upsert = Command(connection, """
-            INSERT INTO md_orders (service_id, order_id, market_id, slot_id, slot_start, slot_end, live, closed, version, etag, seq, updated_at, state, summary)
+            INSERT INTO md_orders (service_id, order_id, market_id, slot_id, slot_start, slot_end, live, closed, version, etag, seq, updated_at, state, summary,
+                                   customer_id, placed_at)
             VALUES (@service, @order, @market, @slot, @slot_start, @slot_end, @live, @closed, @version, @etag,
-                    (SELECT coalesce(max(seq), 0) + 1 FROM md_orders WHERE service_id = @service), @updated, @state, @summary)
+                    (SELECT coalesce(max(seq), 0) + 1 FROM md_orders WHERE service_id = @service), @updated, @state, @summary,
+                    @customer, @placed)
             ON CONFLICT (service_id, order_id) DO UPDATE
                 SET market_id = excluded.market_id, slot_id = excluded.slot_id, slot_start = excluded.slot_start,
                     slot_end = excluded.slot_end, live = excluded.live, closed = excluded.closed, version = excluded.version,
                     etag = excluded.etag, seq = excluded.seq, updated_at = excluded.updated_at, state = excluded.state,
-                    summary = excluded.summary
+                    summary = excluded.summary, customer_id = excluded.customer_id, placed_at = excluded.placed_at
             """, transaction))
         {
             var p = upsert.Parameters;
@@ -55,17 +58,21 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
             p.AddWithValue("@updated", Text(order.UpdatedAt));
             p.AddWithValue("@state", order.State);
             p.AddWithValue("@summary", order.Summary);
+            p.AddWithValue("@customer", order.CustomerId);
+            p.AddWithValue("@placed", Text(order.PlacedAt));
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var ticket in tickets)
         {
             await using var upsert = Command(connection, """
-                INSERT INTO md_tickets (service_id, ticket_id, order_id, stall_id, status, slot_start, slot_end, created_at, version, view)
-                VALUES (@service, @ticket, @order, @stall, @status, @slot_start, @slot_end, @created, @version, @view)
+                INSERT INTO md_tickets (service_id, ticket_id, order_id, stall_id, status, slot_start, slot_end, created_at, version, view,
+                                        charged_won, order_cancelled)
+                VALUES (@service, @ticket, @order, @stall, @status, @slot_start, @slot_end, @created, @version, @view, @charged, @cancelled)
                 ON CONFLICT (service_id, ticket_id) DO UPDATE
                     SET status = excluded.status, slot_start = excluded.slot_start, slot_end = excluded.slot_end,
-                        version = excluded.version, view = excluded.view
+                        version = excluded.version, view = excluded.view, charged_won = excluded.charged_won,
+                        order_cancelled = excluded.order_cancelled
                     WHERE md_tickets.version < excluded.version
                 """, transaction);
             var p = upsert.Parameters;
@@ -78,6 +85,8 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
             p.AddWithValue("@created", Text(ticket.CreatedAt));
             p.AddWithValue("@version", ticket.Version);
             p.AddWithValue("@view", ticket.View);
+            p.AddWithValue("@charged", ticket.ChargedWon);
+            p.AddWithValue("@cancelled", ticket.OrderCancelled);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -144,6 +153,39 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
         await using var live = Command(connection, "SELECT summary FROM md_orders WHERE service_id = @service AND market_id = @market AND live = 1", transaction);
         live.Parameters.AddWithValue("@market", marketId);
         return (await ReadAllAsync(live, r => (byte[])r[0], cancellationToken), at);
+    }
+
+    internal override async Task<(int Tickets, long TakingsWon)> ReadTakingsAsync(string stallId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, """
+            SELECT count(*), coalesce(sum(charged_won), 0) FROM md_tickets
+            WHERE service_id = @service AND stall_id = @stall AND status = 1 AND slot_start >= @from AND slot_start < @to
+              AND order_cancelled = 0
+            """);
+        command.Parameters.AddWithValue("@stall", stallId);
+        command.Parameters.AddWithValue("@from", Text(from));
+        command.Parameters.AddWithValue("@to", Text(to));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return ((int)reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    internal override async Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, """
+            SELECT summary FROM md_orders
+            WHERE service_id = @service AND customer_id = @customer
+              AND (@before_at IS NULL OR (placed_at, order_id) < (@before_at, @before_id))
+            ORDER BY placed_at DESC, order_id DESC
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("@customer", customerId);
+        command.Parameters.AddWithValue("@before_at", before is null ? DBNull.Value : Text(before.PlacedAt));
+        command.Parameters.AddWithValue("@before_id", before?.OrderId ?? "");
+        command.Parameters.AddWithValue("@limit", limit);
+        return await ReadAllAsync(command, r => (byte[])r[0], cancellationToken);
     }
 
     internal override async Task<IReadOnlyList<FeedRow>> ReadChangesAsync(string marketId, long after, int limit, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Markets;
 using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Contracts.Stalls;
 using MarketDelivery.Domain;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Server.Auth;
@@ -19,7 +20,8 @@ public sealed record MarketDto(
     string Id, string Name, string District, string Address, GeoPointDto Location, HandOverPointDto HandOverPoint,
     TimeOnly Opens, TimeOnly Closes, IReadOnlyList<SlotDto> Slots);
 
-public sealed record ProductDto(string Sku, string Name, string Unit, long PriceWon, int WeightGrams, bool Available, int? Stock);
+/// <summary>A product as it can be ordered now; <c>Version</c> is the merchant's last change (0: as seeded), as in <c>product</c> pushes.</summary>
+public sealed record ProductDto(string Sku, string Name, string Unit, long PriceWon, int WeightGrams, bool Available, int? Stock, int Version = 0);
 
 public sealed record StallDto(string Id, string Name, string Category, IReadOnlyList<ProductDto> Products);
 
@@ -37,10 +39,21 @@ public static class MarketsApi
             .Public()
             .WithSummary("Markets with the delivery slots that can be booked now, for today and tomorrow.");
 
-        markets.MapGet("/{marketId}/catalog", Results<Ok<CatalogDto>, ProblemHttpResult> (string marketId, MarketCatalog catalog) =>
-                Known(marketId, catalog) is { } bad ? bad : TypedResults.Ok(ToDto(catalog.FindMarket(marketId)!)))
+        markets.MapGet("/{marketId}/catalog", async Task<Results<Ok<CatalogDto>, ProblemHttpResult>> (
+                string marketId, MarketCatalog catalog, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
+            {
+                if (Known(marketId, catalog) is { } bad)
+                {
+                    return bad;
+                }
+
+                // The merchants' availability and stock: one read per stall, answered from each stall's memory.
+                var market = catalog.FindMarket(marketId)!;
+                var products = await calls.Run(() => Task.WhenAll(market.Stalls.Select(s => grains.GetGrain<IStallStockGrain>(s.Id).GetProducts())), aborted);
+                return TypedResults.Ok(new CatalogDto(market.Id, market.Name, [.. market.Stalls.Zip(products, ToDto)]));
+            })
             .Public(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
-            .WithSummary("The market's stalls and their products with prices in won.");
+            .WithSummary("The market's stalls and their products with prices in won, availability and stock as their merchants set them.");
 
         markets.MapGet("/{marketId}/orders", async Task<Results<Ok<IReadOnlyList<OrderSummary>>, ProblemHttpResult>> (
                 string marketId, string? slotId, MarketCatalog catalog, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
@@ -77,8 +90,6 @@ public static class MarketsApi
         InputRules.Check().Id("marketId", marketId).Problem
         ?? (catalog.FindMarket(marketId) is null ? Problems.NotFound($"There is no market '{marketId}'.") : null);
 
-    private static CatalogDto ToDto(Market market) => new(market.Id, market.Name, [.. market.Stalls.Select(ToDto)]);
-
     private static MarketDto ToDto(Market m, DateTimeOffset now) => new(
         m.Id, m.Name, m.District, m.Address,
         new GeoPointDto(m.Location.Lat, m.Location.Lon),
@@ -86,7 +97,7 @@ public static class MarketsApi
         m.OpeningHours.Opens, m.OpeningHours.Closes,
         [.. m.BookableSlots(now).Select(s => new SlotDto(s.SlotId, s.Date, s.Start, s.End, s.Cutoff))]);
 
-    private static StallDto ToDto(Stall s) => new(
+    private static StallDto ToDto(Stall s, System.Collections.Immutable.ImmutableArray<ProductState> products) => new(
         s.Id, s.Name, s.Category,
-        [.. s.Products.Select(p => new ProductDto(p.Sku, p.Name, p.Unit, p.PriceWon, p.WeightGrams, p.Available, p.Stock))]);
+        [.. products.Select(p => new ProductDto(p.Sku, p.Name, p.Unit, p.PriceWon, p.WeightGrams, p.Available, p.Stock, p.Version))]);
 }

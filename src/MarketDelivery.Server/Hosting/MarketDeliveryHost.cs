@@ -8,6 +8,7 @@ using MarketDelivery.Domain.Markets;
 using MarketDelivery.Persistence;
 using MarketDelivery.Server.Api;
 using MarketDelivery.Grains.Dispatch;
+using MarketDelivery.Grains.Orders;
 using MarketDelivery.Server.Hubs;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.SignalR;
@@ -58,6 +59,7 @@ public static class MarketDeliveryHost
         builder.Services.AddSingleton<IPushNotifier>(sp => sp.GetRequiredService<ClusterPushNotifier>());
         builder.Services.AddSingleton<HubRegistration>();
         var dispatch = DispatchOptionsFrom(config);
+        builder.Services.AddSingleton(OrderOptionsFrom(config));
         builder.Services.AddFaultTestHooks(config);
         builder.Services.AddDispatch(dispatch);
 
@@ -112,7 +114,11 @@ public static class MarketDeliveryHost
 
         app.MapMarketsApi();
         app.MapOrdersApi();
+        app.MapSubstitutionsApi();
+        app.MapCustomersApi();
         app.MapStallsApi();
+        app.MapStockApi();
+        app.MapTakingsApi();
         app.MapCouriersApi();
         app.MapDeliveryPhotosApi();
         app.MapAuthApi(app.Environment);
@@ -138,6 +144,18 @@ public static class MarketDeliveryHost
             ReplanDebounce = section.GetValue("ReplanDebounce", defaults.ReplanDebounce),
             Waves = new WavePolicy(section.GetValue("WaveLeadTime", defaults.Waves.LeadTime), section.GetValue("ReleaseWhenReady", defaults.Waves.ReleaseWhenReady)),
             Planning = defaults.Planning with { SolveTimeLimit = section.GetValue("SolveTimeLimit", defaults.Planning.SolveTimeLimit) },
+        };
+    }
+
+    /// <summary>Order settings from the <c>Orders</c> configuration section; every key is optional.</summary>
+    public static OrderOptions OrderOptionsFrom(IConfiguration config)
+    {
+        var defaults = new OrderOptions();
+        var section = config.GetSection("Orders");
+        return defaults with
+        {
+            SubstitutionApprovalWindow = section.GetValue("SubstitutionApprovalWindow", defaults.SubstitutionApprovalWindow),
+            ProposalCheckPeriod = section.GetValue("ProposalCheckPeriod", defaults.ProposalCheckPeriod),
         };
     }
 

@@ -2,6 +2,7 @@ using MarketDelivery.Contracts.Push;
 using MarketDelivery.Domain;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Grains.Dispatch;
+using MarketDelivery.Grains.Orders;
 using Orleans.Configuration;
 using MarketDelivery.Persistence;
 using MarketDelivery.Testing;
@@ -69,6 +70,8 @@ public static class GrainCluster
             siloBuilder.Services.AddSingleton<MarketCatalog>(TestSiloServices.Catalog);
             siloBuilder.Services.AddSingleton(services.Clock);
             siloBuilder.Services.AddSingleton<IPushNotifier>(services.Push);
+            // A pending substitute's expiry reminder ticks every second too (business time is the test's fake clock).
+            siloBuilder.Services.AddSingleton(new OrderOptions { ProposalCheckPeriod = TimeSpan.FromSeconds(1) });
             siloBuilder.Services.AddDispatch(services.Dispatch);
             // Reminders tick every second here, so a wave release can be watched without waiting minutes.
             siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));

@@ -67,6 +67,11 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
         ["POST /api/orders/{orderId}/requeue"] = [Caller.StaffA, Caller.Admin],
 
         ["GET /api/stalls/{stallId}/tickets"] = [Caller.MerchantA, Caller.Admin],
+        ["PUT /api/stalls/{stallId}/products/{sku}/availability"] = [Caller.MerchantA, Caller.Admin],
+        ["GET /api/stalls/{stallId}/takings"] = [Caller.MerchantA, Caller.Admin],
+        ["GET /api/customers/{customerId}/orders"] = [Caller.CustomerA, Caller.Admin],
+        ["POST /api/orders/{orderId}/substitutions/{lineId}/approve"] = [Caller.CustomerA, Caller.Admin],
+        ["POST /api/orders/{orderId}/substitutions/{lineId}/reject"] = [Caller.CustomerA, Caller.Admin],
         ["POST /api/stalls/{stallId}/tickets/{ticketId}/confirm"] = [Caller.MerchantA, Caller.Admin],
 
         ["PUT /api/couriers/{courierId}"] = [Caller.StaffA, Caller.Admin],
@@ -288,6 +293,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
             "accountId" => "amsa-staff",
             "documentName" => "v1",
             "sku" => "daepa",
+            "lineId" => "1",
             _ => "matrix",
         };
 
