@@ -93,6 +93,19 @@ public static class Authentication
     private static void ConfigureBearer(JwtBearerOptions o, AuthSettings settings, SigningKeys keys)
     {
         o.MapInboundClaims = false;
+        // Browsers cannot set headers on a WebSocket: the SignalR client sends the token as access_token on the query
+        // string, which is accepted for the hub only.
+        o.Events ??= new JwtBearerEvents();
+        o.Events.OnMessageReceived = context =>
+        {
+            if (context.HttpContext.Request.Path.StartsWithSegments(MarketDelivery.Server.Hubs.MarketHub.Path)
+                && context.Request.Query["access_token"].ToString() is { Length: > 0 } token)
+            {
+                context.Token = token;
+            }
+
+            return Task.CompletedTask;
+        };
         if (settings.UsesExternalIssuer)
         {
             o.Authority = settings.Authority;

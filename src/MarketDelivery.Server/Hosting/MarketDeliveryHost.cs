@@ -91,6 +91,8 @@ public static class MarketDeliveryHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The landing page at / and the apps under it; the API reference stays at /scalar/v1.
+        app.UseMarketDeliveryWebApps();
         app.UseMarketDeliveryAuthentication();
 
         app.MapOpenApi();
@@ -101,7 +103,6 @@ public static class MarketDeliveryHost
         var ready = new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadinessChecks.ReadyTag), ResponseWriter = HealthReportJson.Write };
         app.MapHealthChecks("/health/ready", ready);
         app.MapHealthChecks("/health", ready);
-        app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
 
         app.MapMarketsApi();
         app.MapOrdersApi();
