@@ -22,7 +22,7 @@ public sealed class OrderFlowTests(WebAppFixture fixture) : IClassFixture<WebApp
         var phone = await fixture.NewUserPage(WebAppFixture.Phone);
         await phone.GotoAsync("/customer/");
         await PageChecks.CheckAtBothSizes(phone, "customer-sign-in");
-        await phone.GetByLabel("휴대폰 번호").FillAsync("010-2345-6789");
+        await phone.GetByLabel("휴대폰 번호", new() { Exact = true }).FillAsync("010-2345-6789");
         await phone.GetByTestId("send-code").ClickAsync();
         await Expect(phone.GetByTestId("code")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^[0-9]{6}$")); // Development: the code comes back
         await phone.GetByTestId("verify-code").ClickAsync();
@@ -100,8 +100,8 @@ public sealed class OrderFlowTests(WebAppFixture fixture) : IClassFixture<WebApp
             await PageChecks.CheckAtBothSizes(page, "merchant-sign-in");
         }
 
-        await page.GetByLabel("가게 아이디").FillAsync(account);
-        await page.GetByLabel("PIN").FillAsync("135790");
+        await page.GetByLabel("가게 아이디", new() { Exact = true }).FillAsync(account);
+        await page.GetByLabel("PIN", new() { Exact = true }).FillAsync("135790");
         await page.GetByTestId("sign-in").ClickAsync();
         await Expect(page.GetByTestId("ticket-count")).ToHaveTextAsync("0건");
         await Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "online");

@@ -59,7 +59,8 @@ export function mountLanguageSwitch(button) {
     const other = lang === 'ko' ? 'en' : 'ko';
     button.textContent = other === 'en' ? 'English' : '한국어';
     button.lang = other;
-    button.setAttribute('aria-label', t('common.switchLanguage'));
+    // The visible name is the accessible name (WCAG 2.5.3); the title explains it.
+    button.title = t('common.switchLanguage');
   };
   button.addEventListener('click', () => setLanguage(lang === 'ko' ? 'en' : 'ko'));
   onLanguageChange(render);
