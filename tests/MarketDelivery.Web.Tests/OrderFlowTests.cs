@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using MarketDelivery.Server.Tests.Support;
 using MarketDelivery.Web.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -89,6 +93,47 @@ public sealed class OrderFlowTests(WebAppFixture fixture) : IClassFixture<WebApp
         await Expect(phone.GetByTestId("refund")).ToHaveTextAsync("3,300원");
         await PageChecks.CheckAtBothSizes(phone, "customer-order-ready");
         await PageChecks.CheckAtBothSizes(veggies, "merchant-no-tickets");
+    }
+
+    [Fact]
+    public async Task A_tablet_that_loses_the_network_says_so_and_catches_up_when_it_is_back()
+    {
+        var tablet = await SignedInMerchant("amsa-jeongyuk", screenshots: false);
+
+        await tablet.Context.SetOfflineAsync(true);
+        await Expect(tablet.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "offline");
+        await Expect(tablet.GetByTestId("connection-state")).ToHaveTextAsync("오프라인입니다. 연결되면 최신 내용으로 맞춥니다.");
+        await PageChecks.CheckAtBothSizes(tablet, "merchant-offline");
+
+        // Meanwhile a customer orders from the stall (through the API).
+        await PlaceOrderThroughApi("amsa-jeongyuk", "samgyeopsal");
+
+        await tablet.Context.SetOfflineAsync(false);
+        await Expect(tablet.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "online");
+        await Expect(tablet.Locator("article.ticket")).ToHaveCountAsync(1);
+        await Expect(tablet.Locator("article.ticket").GetByTestId("line-samgyeopsal")).ToBeVisibleAsync();
+    }
+
+    private async Task PlaceOrderThroughApi(string stallId, string sku)
+    {
+        const string customerId = "cu-web-tests";
+        var token = (await fixture.Http.PostJson("/api/dev/tokens", new { role = "customer", id = customerId })).Body!["accessToken"]!.GetValue<string>();
+        var market = (await fixture.Http.GetJson("/api/markets")).AsArray().Single(m => (string)m!["id"]! == "amsa")!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new
+            {
+                customerId,
+                marketId = "amsa",
+                slotId = (string)market["slots"]![0]!["slotId"]!,
+                deliveryAddress = new { lat = (double)market["location"]!["lat"]! + 0.002, lon = (double)market["location"]!["lon"]! + 0.002, text = "서울 강동구 암사동 1" },
+                lines = new[] { new { stallId, sku, quantity = 1, substitution = new { kind = "none" } } },
+            }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await fixture.Http.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
     private async Task<IPage> SignedInMerchant(string account, bool screenshots)

@@ -292,7 +292,7 @@ async function openBasket() {
   if (market) {
     addressMap ??= new MarketMap($('#address-map'), { label: t('customer.addressMap') });
     addressMap.refresh();
-    const area = await fetch(`/api/markets/${encodeURIComponent(market.id)}/area.geojson`).then((r) => (r.ok ? r.json() : null));
+    const area = await api.get(`/api/markets/${encodeURIComponent(market.id)}/area.geojson`).catch(() => null);
     addressMap.setGeoJson('area', area, { style: { color: '#b91c1c', weight: 2, fillOpacity: 0.06 } });
     addressMap.fit('area');
     addressMap.setPoint('market', market.location.lat, market.location.lon, { color: '#92400e', label: market.name });
@@ -340,8 +340,8 @@ function renderBasket() {
   const slots = market?.slots ?? [];
   if (basket.slotId && !slots.some((s) => s.slotId === basket.slotId)) basket.slotId = null;
   $('#slots').innerHTML = slots.length
-    ? slots.map((s) => `<label class="row" style="font-weight:400;min-height:44px"><input type="radio" name="slot" value="${esc(s.slotId)}" style="width:24px;min-height:24px" data-testid="slot-${esc(s.slotId)}" ${basket.slotId === s.slotId ? 'checked' : ''}>
-        <span>${esc(slotRange(s.start, s.end))} <span class="muted">${esc(t('customer.cutoff', { time: time(s.cutoff) }))}</span></span></label>`).join('')
+    ? slots.map((s) => `<label class="row" style="font-weight:400;min-height:44px;flex-wrap:nowrap"><input type="radio" name="slot" value="${esc(s.slotId)}" style="width:24px;min-height:24px" data-testid="slot-${esc(s.slotId)}" ${basket.slotId === s.slotId ? 'checked' : ''}>
+        <span class="grow">${esc(slotRange(s.start, s.end))} <span class="muted">${esc(t('customer.cutoff', { time: time(s.cutoff) }))}</span></span></label>`).join('')
     : `<p class="muted">${esc(t('customer.noSlot'))}</p>`;
   for (const radio of $('#slots').querySelectorAll('input')) {
     radio.addEventListener('change', () => {
@@ -484,7 +484,7 @@ function showOrder(view) {
     </li>`).join('');
   const d = view.delivery;
   $('#order-delivery').innerHTML = `<h3>${esc(t('customer.delivery'))}</h3>
-    ${d ? `<p>${esc(t('customer.code'))}: <strong class="total" data-testid="delivery-code">${esc(d.deliveryCode)}</strong></p>
+    ${d ? `<p>${esc(t('customer.deliveryCode'))}: <strong class="total" data-testid="delivery-code">${esc(d.deliveryCode)}</strong></p>
       <p class="muted">${esc(t('customer.codeHint'))}</p>
       <p data-testid="courier">${d.courierId ? esc(t('customer.courier', { courier: d.courierId })) : esc(t('customer.noCourier'))}</p>
       <p data-testid="eta">${d.eta ? esc(t('customer.eta', { time: time(d.eta) })) : ''}</p>
@@ -518,7 +518,7 @@ async function drawOrderMap(view, market) {
   orderMap ??= new MarketMap($('#order-map'), { label: t('customer.orderMap') });
   orderMap.refresh();
   if (!orderMap.layers.area && market) {
-    const area = await fetch(`/api/markets/${encodeURIComponent(market.id)}/area.geojson`).then((r) => (r.ok ? r.json() : null));
+    const area = await api.get(`/api/markets/${encodeURIComponent(market.id)}/area.geojson`).catch(() => null);
     orderMap.setGeoJson('area', area, { style: { color: '#b91c1c', weight: 2, fillOpacity: 0.06 } });
     orderMap.setPoint('market', market.location.lat, market.location.lon, { color: '#92400e', label: market.name });
     orderMap.fit('area');

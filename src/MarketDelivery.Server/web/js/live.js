@@ -22,12 +22,17 @@ export class Live {
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => RETRY_MS[Math.min(ctx.previousRetryCount, RETRY_MS.length - 1)] })
       .configureLogging(signalR.LogLevel.Warning)
       .build();
-    this.connection.onreconnecting(() => this.setState('reconnecting'));
+    this.connection.onreconnecting(() => this.setState(navigator.onLine ? 'reconnecting' : 'offline'));
     this.connection.onreconnected(() => this.rejoinAll());
     this.connection.onclose(() => {
       if (!this.stopped) this.startLoop(1);
     });
-    window.addEventListener('offline', () => this.state === 'online' && this.setState('reconnecting'));
+    // The device's own network state: show it at once, and when the network is back re-read every snapshot even if
+    // the socket survived (a push may have been lost meanwhile).
+    window.addEventListener('offline', () => this.setState('offline'));
+    window.addEventListener('online', () => {
+      if (this.connection.state === signalR.HubConnectionState.Connected) this.rejoinAll();
+    });
   }
 
   /** Calls handler(payload) for every push of this event. */
