@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using MarketDelivery.Server.Tests.Support;
 using MarketDelivery.Web.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -84,13 +80,17 @@ public sealed class OrderFlowTests(WebAppFixture fixture) : IClassFixture<WebApp
         await Expect(phone.GetByTestId("order-line-gamja")).ToHaveAttributeAsync("data-outcome", "short");
         await Expect(phone.GetByTestId("order-status")).ToHaveAttributeAsync("data-status", "picking");
 
-        await fruit.GetByTestId("picked-sagwa-busa").ClickAsync();
+        // The fruit stall substitutes 사과(부사) with 사과(홍로) from its catalogue (the customer allowed a best match).
+        await fruit.GetByTestId("substitute-sagwa-busa").ClickAsync();
+        await fruit.GetByTestId("substitute-sku-sagwa-busa").SelectOptionAsync("sagwa-hongro");
         await fruit.GetByRole(AriaRole.Button, new() { Name = "주문표 확인 완료" }).ClickAsync();
         await Expect(fruit.Locator("article.ticket")).ToHaveCountAsync(0);
 
         await Expect(phone.GetByTestId("order-status")).ToHaveAttributeAsync("data-status", "readyForPickup");
-        await Expect(phone.GetByTestId("charged-total")).ToHaveTextAsync("19,600원");
-        await Expect(phone.GetByTestId("refund")).ToHaveTextAsync("3,300원");
+        await Expect(phone.GetByTestId("order-line-sagwa-busa")).ToHaveAttributeAsync("data-outcome", "substituted");
+        await Expect(phone.GetByTestId("order-line-sagwa-busa")).ToContainTextAsync("사과(홍로)");
+        await Expect(phone.GetByTestId("charged-total")).ToHaveTextAsync("19,500원"); // 2,500 + 3,300 + 13,700
+        await Expect(phone.GetByTestId("refund")).ToHaveTextAsync("3,400원");
         await PageChecks.CheckAtBothSizes(phone, "customer-order-ready");
         await PageChecks.CheckAtBothSizes(veggies, "merchant-no-tickets");
     }
@@ -106,34 +106,12 @@ public sealed class OrderFlowTests(WebAppFixture fixture) : IClassFixture<WebApp
         await PageChecks.CheckAtBothSizes(tablet, "merchant-offline");
 
         // Meanwhile a customer orders from the stall (through the API).
-        await PlaceOrderThroughApi("amsa-jeongyuk", "samgyeopsal");
+        await ApiCalls.PlaceOrder(fixture.Http, "cu-web-tests", "amsa-jeongyuk", "samgyeopsal");
 
         await tablet.Context.SetOfflineAsync(false);
         await Expect(tablet.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "online");
         await Expect(tablet.Locator("article.ticket")).ToHaveCountAsync(1);
         await Expect(tablet.Locator("article.ticket").GetByTestId("line-samgyeopsal")).ToBeVisibleAsync();
-    }
-
-    private async Task PlaceOrderThroughApi(string stallId, string sku)
-    {
-        const string customerId = "cu-web-tests";
-        var token = (await fixture.Http.PostJson("/api/dev/tokens", new { role = "customer", id = customerId })).Body!["accessToken"]!.GetValue<string>();
-        var market = (await fixture.Http.GetJson("/api/markets")).AsArray().Single(m => (string)m!["id"]! == "amsa")!;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
-        {
-            Content = JsonContent.Create(new
-            {
-                customerId,
-                marketId = "amsa",
-                slotId = (string)market["slots"]![0]!["slotId"]!,
-                deliveryAddress = new { lat = (double)market["location"]!["lat"]! + 0.002, lon = (double)market["location"]!["lon"]! + 0.002, text = "서울 강동구 암사동 1" },
-                lines = new[] { new { stallId, sku, quantity = 1, substitution = new { kind = "none" } } },
-            }),
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await fixture.Http.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
     private async Task<IPage> SignedInMerchant(string account, bool screenshots)
