@@ -7,7 +7,8 @@ namespace MarketDelivery.Web.Tests;
 
 /// <summary>
 /// The courier's phone on its own server (the test moves the business clock to the wave's release): register, start the
-/// shift, receive the planned route live, arrive, collect, deliver with the customer's code.
+/// shift, receive the route live once staff press "plan now" on the market board, arrive, collect, deliver with the
+/// customer's code; the board follows the order live.
 /// </summary>
 public sealed class CourierAppTests(WebAppFixture fixture) : IClassFixture<WebAppFixture>
 {
@@ -36,7 +37,16 @@ public sealed class CourierAppTests(WebAppFixture fixture) : IClassFixture<WebAp
         await Expect(phone.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "online");
         await PageChecks.CheckAtBothSizes(phone, "courier-on-shift");
 
-        // An order is placed and picked; 44 minutes before its slot staff plan the wave.
+        // Market staff watch the board on a tablet.
+        var board = await fixture.NewUserPage(WebAppFixture.Tablet);
+        await board.GotoAsync("/board/");
+        await PageChecks.CheckAtBothSizes(board, "board-sign-in");
+        await board.GetByLabel("아이디", new() { Exact = true }).FillAsync("amsa-staff");
+        await board.GetByLabel("비밀번호", new() { Exact = true }).FillAsync("demo-staff-2026");
+        await board.GetByTestId("sign-in").ClickAsync();
+        await Expect(board.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "online");
+
+        // An order is placed and picked (the board shows it live); 44 minutes before its slot staff plan the wave.
         var order = await ApiCalls.PlaceOrder(fixture.Http, "cu-courier-test", "amsa-dubu", "son-dubu");
         var orderId = (string)order["orderId"]!;
         var merchant = await ApiCalls.DevToken(fixture.Http, "merchant", "amsa-dubu");
@@ -44,8 +54,10 @@ public sealed class CourierAppTests(WebAppFixture fixture) : IClassFixture<WebAp
             new { lines = new[] { new { sku = "son-dubu", pickedQuantity = 1 } } });
         var slotStart = DateTimeOffset.Parse((string)order["slotStart"]!, System.Globalization.CultureInfo.InvariantCulture);
         fixture.Server.Time.SetUtcNow(slotStart.AddMinutes(-44));
-        var staff = await ApiCalls.DevToken(fixture.Http, "staff", "amsa");
-        await ApiCalls.Send(fixture.Http, HttpMethod.Post, "/api/markets/amsa/dispatch/plan", staff);
+        await Expect(board.GetByTestId($"order-{orderId}")).ToHaveAttributeAsync("data-status", "readyForPickup");
+        await board.GetByTestId("plan-now").ClickAsync();
+        await Expect(board.GetByTestId("route-amsa-courier-1")).ToBeVisibleAsync();
+        await PageChecks.CheckAtBothSizes(board, "board-planned");
 
         // The route arrives live: collect at the market first, then deliver.
         await Expect(phone.GetByTestId("stops").Locator("li")).ToHaveCountAsync(2);
@@ -64,6 +76,7 @@ public sealed class CourierAppTests(WebAppFixture fixture) : IClassFixture<WebAp
         await phone.GetByTestId("delivery-code").FillAsync(code);
         await phone.GetByTestId("delivered").ClickAsync();
         await Expect(phone.GetByTestId("next-stop")).ToContainTextAsync("배정된 배달이 아직 없습니다.");
+        await Expect(board.GetByTestId($"order-{orderId}")).ToHaveAttributeAsync("data-status", "delivered");
         Assert.Equal("delivered", (string)(await ApiCalls.Send(fixture.Http, HttpMethod.Get, $"/api/orders/{orderId}", customer))["status"]!);
     }
 }

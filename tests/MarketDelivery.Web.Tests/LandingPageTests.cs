@@ -16,6 +16,7 @@ public sealed class LandingPageTests(WebAppFixture fixture) : IClassFixture<WebA
         await Expect(page.GetByTestId("app-customer")).ToHaveAttributeAsync("href", "/customer/");
         await Expect(page.GetByTestId("app-merchant")).ToHaveAttributeAsync("href", "/merchant/");
         await Expect(page.GetByTestId("app-courier")).ToHaveAttributeAsync("href", "/courier/");
+        await Expect(page.GetByTestId("app-board")).ToHaveAttributeAsync("href", "/board/");
         await Expect(page.GetByTestId("app-api")).ToHaveAttributeAsync("href", "/scalar/v1");
         await PageChecks.CheckAtBothSizes(page, "landing-ko");
 
