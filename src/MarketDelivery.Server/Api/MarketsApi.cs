@@ -55,6 +55,11 @@ public static class MarketsApi
             .Public(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The market's stalls and their products with prices in won, availability and stock as their merchants set them.");
 
+        markets.MapGet("/{marketId}/area.geojson", IResult (string marketId, MarketCatalog catalog) =>
+                Known(marketId, catalog) ?? Results.Json(AreaFeature(catalog.FindMarket(marketId)!), contentType: "application/geo+json"))
+            .Public(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("The market's delivery area as a GeoJSON Feature (a Polygon), for maps.");
+
         markets.MapGet("/{marketId}/orders", async Task<Results<Ok<IReadOnlyList<OrderSummary>>, ProblemHttpResult>> (
                 string marketId, string? slotId, MarketCatalog catalog, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
             {
@@ -84,6 +89,21 @@ public static class MarketsApi
             .Limited(Authentication.PlanLimit)
             .WithSummary("Releases due waves and plans now (staff action).");
     }
+
+    /// <summary>The service area as a GeoJSON Feature: the polygon's rings as [lon, lat] pairs.</summary>
+    private static object AreaFeature(Market market) => new
+    {
+        type = "Feature",
+        properties = new { marketId = market.Id, name = market.Name },
+        geometry = new
+        {
+            type = "Polygon",
+            coordinates = new[] { market.ServiceArea.ExteriorRing }
+                .Concat(market.ServiceArea.InteriorRings)
+                .Select(ring => ring.Coordinates.Select(c => new[] { c.X, c.Y }).ToArray())
+                .ToArray(),
+        },
+    };
 
     /// <summary>A 400 for a malformed market id, a 404 for an unknown one, or null for a market of the catalogue.</summary>
     private static ProblemHttpResult? Known(string marketId, MarketCatalog catalog) =>

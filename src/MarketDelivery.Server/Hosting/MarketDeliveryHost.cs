@@ -100,6 +100,8 @@ public static class MarketDeliveryHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The landing page at / and the apps under it; the API reference stays at /scalar/v1.
+        app.UseMarketDeliveryWebApps();
         app.UseMarketDeliveryAuthentication();
 
         app.MapOpenApi().Public();
@@ -110,7 +112,6 @@ public static class MarketDeliveryHost
         var ready = new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadinessChecks.ReadyTag), ResponseWriter = HealthReportJson.Write };
         app.MapHealthChecks("/health/ready", ready).Public();
         app.MapHealthChecks("/health", ready).Public();
-        app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription().Public();
 
         app.MapMarketsApi();
         app.MapOrdersApi();

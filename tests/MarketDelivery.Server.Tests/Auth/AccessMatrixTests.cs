@@ -45,7 +45,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
     /// </summary>
     private static readonly Dictionary<string, Caller[]> HttpRules = new(StringComparer.Ordinal)
     {
-        ["GET /"] = Everyone,
+        ["GET /app-config.json"] = Everyone,
         ["* /health"] = Everyone,
         ["* /health/live"] = Everyone,
         ["* /health/ready"] = Everyone,
@@ -57,6 +57,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
 
         ["GET /api/markets"] = Everyone,
         ["GET /api/markets/{marketId}/catalog"] = Everyone,
+        ["GET /api/markets/{marketId}/area.geojson"] = Everyone,
         ["GET /api/markets/{marketId}/orders"] = [Caller.StaffA, Caller.Admin],
         ["GET /api/markets/{marketId}/dispatch"] = [Caller.StaffA, Caller.Admin],
         ["POST /api/markets/{marketId}/dispatch/plan"] = [Caller.StaffA, Caller.Admin],

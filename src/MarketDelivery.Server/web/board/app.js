@@ -1,0 +1,203 @@
+// The market board for staff (tablet): the market's orders by slot and state, the dispatch waves, unassigned orders
+// with their reasons, couriers and their routes on a map; plan now, requeue a returned order, cancel one still at the
+// market. Live from the market's group (marketOrder, dispatch, courier pushes).
+import { initI18n, mountLanguageSwitch, onLanguageChange, t } from '/js/i18n.js';
+import { won, time, slotRange } from '/js/format.js';
+import { Api, ApiError } from '/js/api.js';
+import { Live } from '/js/live.js';
+import { MarketMap } from '/js/map.js';
+import { esc, $, mountConnectionBanner, say } from '/js/ui.js';
+
+const api = new Api('board');
+const live = new Live(api);
+const state = { marketId: null, market: null, orders: new Map(), board: null, couriers: new Map() };
+let boardMap;
+
+const CANCELLABLE = new Set(['placed', 'picking', 'readyForPickup']);
+
+await initI18n();
+mountLanguageSwitch($('#lang'));
+mountConnectionBanner($('#conn'), live);
+api.onSignedOut = () => start();
+onLanguageChange(() => render());
+$('#sign-out').addEventListener('click', async () => {
+  await live.stop();
+  await api.signOut();
+  location.reload();
+});
+$('#signin-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await api.signIn($('#account').value.trim(), $('#password').value);
+    $('#password').value = '';
+    start();
+  } catch (error) {
+    say($('#message'), error instanceof ApiError && error.status === 401 ? t('merchant.signInFailed') : describe(error), 'error');
+  }
+});
+$('#plan').addEventListener('click', async () => {
+  try {
+    applyBoard(await api.post(`/api/markets/${encodeURIComponent(state.marketId)}/dispatch/plan`));
+    say($('#message'), t('board.planned'));
+  } catch (error) {
+    say($('#message'), describe(error), 'error');
+  }
+});
+
+live.on('marketOrder', (summary) => {
+  if (summary.marketId !== state.marketId) return;
+  const verdict = live.track(`order:${summary.orderId}`, summary.version);
+  if (verdict === 'stale') return;
+  if (verdict === 'gap') {
+    live.resync('market');
+    return;
+  }
+  state.orders.set(summary.orderId, summary);
+  render();
+});
+live.on('dispatch', (board) => {
+  if (board.marketId !== state.marketId) return;
+  const verdict = live.track('dispatch', board.version);
+  if (verdict === 'stale') return;
+  applyBoard(board);
+});
+live.on('courier', (courier) => {
+  const verdict = live.track(`courier:${courier.courierId}`, courier.version);
+  if (verdict === 'stale') return;
+  state.couriers.set(courier.courierId, courier);
+  drawMap();
+});
+
+start();
+
+function describe(error) {
+  if (error instanceof ApiError) {
+    if (error.status >= 500) return t('common.tryAgain');
+    const fields = error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : '';
+    return `${error.message}${fields ? ` ${fields}` : ''}`;
+  }
+  return navigator.onLine ? String(error?.message ?? error) : t('live.offline');
+}
+
+function view(name) {
+  for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== `view-${name}`;
+}
+
+async function start() {
+  const signedIn = api.signedIn;
+  $('#sign-out').hidden = !signedIn;
+  $('#plan').hidden = !signedIn;
+  $('#conn').hidden = !signedIn;
+  if (!signedIn) {
+    view('signin');
+    return;
+  }
+  try {
+    const me = await api.me();
+    state.marketId = me.roles.find((r) => r.role === 'staff')?.scopeId ?? null;
+    if (!state.marketId) {
+      say($('#message'), t('board.notStaff'), 'error');
+      view('signin');
+      return;
+    }
+    state.market = (await api.get('/api/markets')).find((m) => m.id === state.marketId);
+    $('#market-name').removeAttribute('data-i18n');
+    $('#market-name').textContent = state.market?.name ?? state.marketId;
+    view('board');
+    await live.join('market', 'JoinMarket', [state.marketId], onSnapshot, (error) => say($('#message'), describe(error), 'error'));
+    if (!live.started) {
+      live.started = true;
+      live.start();
+    }
+  } catch (error) {
+    say($('#message'), describe(error), 'error');
+  }
+}
+
+function onSnapshot(snapshot) {
+  state.orders = new Map(snapshot.orders.map((o) => [o.orderId, o]));
+  for (const o of snapshot.orders) live.saw(`order:${o.orderId}`, o.version);
+  live.saw('dispatch', snapshot.board.version);
+  applyBoard(snapshot.board);
+}
+
+function applyBoard(board) {
+  if (state.board && state.board.version > board.version) return;
+  state.board = board;
+  for (const route of board.routes) {
+    if (!state.couriers.has(route.courierId)) {
+      api.get(`/api/couriers/${encodeURIComponent(route.courierId)}`).then((c) => {
+        live.saw(`courier:${c.courierId}`, c.version);
+        state.couriers.set(c.courierId, c);
+        drawMap();
+      }).catch(() => {});
+    }
+  }
+  render();
+}
+
+function statusPill(status) {
+  const cls = status === 'delivered' || status === 'readyForPickup' ? 'ok' : status === 'cancelled' || status === 'deliveryFailed' ? 'warn' : 'info';
+  return `<span class="pill ${cls}">${esc(t(`status.${status}`))}</span>`;
+}
+
+function render() {
+  if (!state.board) return;
+  const orders = [...state.orders.values()].sort((a, b) => Date.parse(a.slotStart) - Date.parse(b.slotStart) || a.status.localeCompare(b.status));
+  const bySlot = new Map();
+  for (const o of orders) {
+    if (!bySlot.has(o.slotId)) bySlot.set(o.slotId, []);
+    bySlot.get(o.slotId).push(o);
+  }
+  $('#orders').innerHTML = orders.length ? [...bySlot].map(([slotId, list]) => `
+    <h4>${esc(slotRange(list[0].slotStart, list[0].slotEnd))} <span class="muted">${esc(t('merchant.count', { count: list.length }))}</span></h4>
+    <ul class="list">${list.map((o) => `<li class="row spread" data-testid="order-${esc(o.orderId)}" data-status="${esc(o.status)}">
+      <span class="grow">${esc(t('merchant.orderNo', { id: o.orderId.slice(-6) }))} ${statusPill(o.status)}
+        ${o.ticketsOpen ? `<span class="muted">${esc(t('board.ticketsOpen', { count: o.ticketsOpen }))}</span>` : ''}
+        ${o.courierId ? `<span class="muted">· ${esc(o.courierId)}</span>` : ''}</span>
+      <span class="price">${esc(won(o.chargedTotalWon))}</span>
+      ${o.status === 'deliveryFailed' ? `<button type="button" data-requeue="${esc(o.orderId)}">${esc(t('board.requeue'))}</button>` : ''}
+      ${CANCELLABLE.has(o.status) ? `<button type="button" data-cancel="${esc(o.orderId)}" aria-label="${esc(t('board.cancelNamed', { id: o.orderId.slice(-6) }))}">${esc(t('board.cancel'))}</button>` : ''}
+    </li>`).join('')}</ul>`).join('') : `<p class="muted">${esc(t('customer.noOrders'))}</p>`;
+  for (const b of $('#orders').querySelectorAll('button[data-requeue]')) b.addEventListener('click', () => orderAction(b.dataset.requeue, 'requeue'));
+  for (const b of $('#orders').querySelectorAll('button[data-cancel]')) b.addEventListener('click', () => orderAction(b.dataset.cancel, 'cancel'));
+
+  const board = state.board;
+  $('#waves').innerHTML = board.waves.length ? board.waves.map((w) => `<li class="row spread"><span>${esc(slotRange(w.slotStart, w.slotEnd))} · ${esc(t('merchant.count', { count: w.orders }))}</span>
+      <span class="muted">${esc(w.releasedAt ? t('board.released', { time: time(w.releasedAt) }) : t('board.releaseAt', { time: time(w.releaseAt) }))}</span></li>`).join('')
+    : `<li class="muted">${esc(t('board.noWaves'))}</li>`;
+  $('#plan-info').textContent = board.lastPlannedAt ? t('board.lastPlan', { time: time(board.lastPlannedAt), replans: board.replans }) : '';
+  $('#unassigned').innerHTML = board.unassigned.length ? board.unassigned.map((u) => `<li data-testid="unassigned-${esc(u.orderId)}"><strong>${esc(t('merchant.orderNo', { id: u.orderId.slice(-6) }))}</strong> <span class="pill warn">${esc(u.reason)}</span><br><span class="muted">${esc(u.message)}</span></li>`).join('')
+    : `<li class="muted">${esc(t('board.noUnassigned'))}</li>`;
+  $('#routes').innerHTML = board.routes.length ? board.routes.map((r) => `<li class="row spread" data-testid="route-${esc(r.courierId)}"><span>${esc(r.courierId)}</span>
+      <span class="muted">${esc(t('board.stops', { count: r.stops.length }))}${r.stops[0] ? ` · ${esc(t('courier.eta', { time: time(r.stops[0].eta) }))}` : ''}</span></li>`).join('')
+    : `<li class="muted">${esc(t('board.noRoutes'))}</li>`;
+  drawMap();
+}
+
+async function orderAction(orderId, action) {
+  try {
+    await api.post(`/api/orders/${encodeURIComponent(orderId)}/${action}`, action === 'cancel' ? { reason: t('board.cancelReason') } : undefined);
+  } catch (error) {
+    say($('#message'), describe(error), 'error');
+  }
+}
+
+async function drawMap() {
+  if (!state.market || $('#view-board').hidden) return;
+  boardMap ??= new MarketMap($('#board-map'), { label: t('board.map') });
+  boardMap.refresh();
+  if (!boardMap.layers.area) {
+    boardMap.layers.area = L.layerGroup(); // placeholder while loading, so it loads once
+    const area = await api.get(`/api/markets/${encodeURIComponent(state.market.id)}/area.geojson`).catch(() => null);
+    boardMap.setGeoJson('area', area, { style: { color: '#b91c1c', weight: 2, fillOpacity: 0.06 } });
+    boardMap.setPoint('market', state.market.location.lat, state.market.location.lon, { color: '#92400e', label: state.market.name });
+    boardMap.fit('area');
+  }
+  const open = [...state.orders.values()].filter((o) => !['delivered', 'cancelled'].includes(o.status));
+  boardMap.setGeoJson('orders', { type: 'FeatureCollection', features: open.map((o) => ({ type: 'Feature', properties: { label: `${o.orderId.slice(-6)} ${t(`status.${o.status}`)}` }, geometry: { type: 'Point', coordinates: [o.destination.lon, o.destination.lat] } })) },
+    { point: { color: '#1d4ed8', fillColor: '#ffffff', radius: 6 }, tooltip: (f) => f.properties.label });
+  const couriers = [...state.couriers.values()].filter((c) => c.position);
+  boardMap.setGeoJson('couriers', { type: 'FeatureCollection', features: couriers.map((c) => ({ type: 'Feature', properties: { label: c.courierId }, geometry: { type: 'Point', coordinates: [c.position.lon, c.position.lat] } })) },
+    { point: { color: '#166534', fillColor: '#166534', radius: 8 }, tooltip: (f) => f.properties.label });
+}
