@@ -347,6 +347,11 @@ internal sealed class RuinRecreate
         var stop = false;
         while (!stop && UsedRoutes() > lowerBound)
         {
+            // Even the first re-insertion changes the plan: none at all when no iteration or work is allowed.
+            if (_work >= budget || (maxIterations is { } cap && it >= cap) || ct.IsCancellationRequested)
+            {
+                break;
+            }
             var target = PickRouteToEmpty();
             if (target < 0)
             {
