@@ -270,6 +270,16 @@ internal sealed class RuinRecreate
         _routeCost[r] = RouteSimulator.Evaluate(_cp, r, _routes[r], out _, out _routeLate[r]);
     }
 
+    private double TravelCost()
+    {
+        double c = 0;
+        for (var r = 0; r < _v; r++)
+        {
+            c += _routeCost[r];
+        }
+        return c;
+    }
+
     private int UsedRoutes()
     {
         var n = 0;
@@ -332,7 +342,8 @@ internal sealed class RuinRecreate
     /// with how many iterations it has spent in the pool) and re-inserts the pool, the most often
     /// ejected units first, without opening a route and without adding lateness. A candidate is
     /// accepted when it leaves fewer units in the pool or a pool that has been absent no more often in
-    /// total, so hard units keep moving to the front. The route is gone once the pool's service cost
+    /// total (sideways moves only when they do not lengthen the routes), so hard units keep moving
+    /// to the front. The route is gone once the pool's service cost
     /// (penalties plus lateness) is back to the reference's; then the next route is tried. When the
     /// budget runs out before that, the last plan with every unit served is restored.
     /// Returns the iterations used.
@@ -389,6 +400,7 @@ internal sealed class RuinRecreate
                 _work += IterationOverhead;
                 var curCount = _unassigned.Count;
                 var curAbsence = _unassigned.Sum(u => absence[u] + 1);
+                var curTravel = TravelCost();
 
                 var seed = PickByAbsence(_unassigned, absence);
                 var removed = Ruin(_cp.UnitFirstStep[seed]);
@@ -406,7 +418,9 @@ internal sealed class RuinRecreate
                 {
                     feasible = !double.IsPositiveInfinity(_routeCost[r]);
                 }
-                if (feasible && (newCount < curCount || newAbsence <= curAbsence))
+                // Sideways moves (the same absence) must not lengthen the routes: travel ignored here
+                // would leave the annealing a tangled plan it cannot untangle with the fleet capped.
+                if (feasible && (newCount < curCount || newAbsence < curAbsence || (newAbsence == curAbsence && TravelCost() <= curTravel)))
                 {
                     Commit();
                 }
