@@ -51,6 +51,10 @@ internal sealed class CliOptions
         {
             rr = rr with { EndTemperature = GetDouble("tf", rr.EndTemperature) };
         }
+        if (Get("elimination-share") is not null)
+        {
+            rr = rr with { RouteEliminationShare = GetDouble("elimination-share", rr.RouteEliminationShare) };
+        }
         if (Get("cbar") is not null)
         {
             rr = rr with { AverageRemoved = GetDouble("cbar", rr.AverageRemoved) };

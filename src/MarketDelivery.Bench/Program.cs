@@ -10,6 +10,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("""
         usage:
           solomon --data <dir> [--time-limit s] [--instances C101,R201] [--seed n] [--threads n] [--parallel n] [--strategy hybrid|ortools|rr]
+                  [--objective distance|vehicles] [--vehicle-cost c]   (vehicles: fewest vehicles first, then distance, gaps to bks.csv)
                   --threads: parallel searches inside one solve (default 1); --parallel: instances solved at once (default 1)
           lilim   --data <dir> [--time-limit s] [--instances LC101,...] [--seed n] [--strategy ...]
           make-pdptw --data <solomon dir> --out <dir> [--time-limit s]   (Li & Lim-format instances built from Solomon)

@@ -123,7 +123,10 @@ public sealed record DispatchSettings
     /// <summary>The solver's time cap in <see cref="DispatchPlanner.PlanIncremental"/> (new orders inserted into a live plan).</summary>
     public TimeSpan IncrementalTimeLimit { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Cost of using a courier at all, in metres of travel: prefers fewer couriers when the distance is about equal.</summary>
+    /// <summary>
+    /// Cost of using a courier at all. The routing objective ranks couriers used above distance (and lateness above
+    /// both), so any value above 0 means fewest couriers first; 0 lets distance alone decide.
+    /// </summary>
     public double UsedCourierCost { get; init; } = 500;
 
     /// <summary>

@@ -57,16 +57,16 @@ public sealed class RoutingSolver
         var wallCap = limit * 0.98;
 
         int[][]? warm = cp.InitialSteps.Any(r => r.Length > 0) ? cp.InitialSteps : null;
-        double? warmCost = null;
+        PlanCost? warmCost = null;
         if (warm is not null)
         {
-            warmCost = Objective(cp, warm.Select(r => r.ToList()).ToList());
+            warmCost = PlanCost.Of(cp, warm);
         }
 
         int[][]? start = warm;
         var firstName = warm is null ? "none" : "warm start";
         double firstSeconds = 0;
-        double? firstCost = warmCost;
+        double? firstCost = warmCost?.Total;
         long iterations = 0, work = 0;
         var stoppedBy = "first solution";
         List<int>[] final;
@@ -91,7 +91,7 @@ public sealed class RoutingSolver
             if (result.Routes is not null)
             {
                 start = Repair(cp, result.Routes);
-                firstCost = Objective(cp, start.Select(r => r.ToList()).ToList());
+                firstCost = PlanCost.Of(cp, start).Total;
             }
         }
 
@@ -118,7 +118,7 @@ public sealed class RoutingSolver
             var best = 0;
             for (var k = 1; k < threads; k++)
             {
-                if (searches[k].BestCost < searches[best].BestCost - 1e-9)
+                if (searches[k].BestCost.IsBetterThan(searches[best].BestCost, 1e-9))
                 {
                     best = k;
                 }
@@ -129,7 +129,7 @@ public sealed class RoutingSolver
             stoppedBy = string.Join(", ", searches.Select(x => x.StoppedBy).Distinct());
         }
 
-        if (warm is not null && warmCost is { } wc && Objective(cp, final) > wc)
+        if (warm is not null && warmCost is { } wc && wc.IsBetterThan(PlanCost.Of(cp, final)))
         {
             // Never return a plan worse than the one we were given.
             final = warm.Select(r => r.ToList()).ToArray();
@@ -140,28 +140,6 @@ public sealed class RoutingSolver
             firstCost, iterations, work, stoppedBy);
         var plan = PlanBuilder.Build(cp, final, summary);
         return plan with { Summary = summary with { WallSeconds = clock.Elapsed.TotalSeconds } };
-    }
-
-    private static double Objective(CompiledProblem cp, IReadOnlyList<List<int>> routes)
-    {
-        double cost = 0;
-        var assigned = new bool[cp.UnitCount];
-        for (var v = 0; v < routes.Count; v++)
-        {
-            cost += RouteSimulator.Cost(cp, v, routes[v], out _);
-            foreach (var s in routes[v])
-            {
-                assigned[cp.StepUnit[s]] = true;
-            }
-        }
-        for (var u = 0; u < cp.UnitCount; u++)
-        {
-            if (!assigned[u])
-            {
-                cost += cp.UnitPenalty[u];
-            }
-        }
-        return cost;
     }
 
     /// <summary>

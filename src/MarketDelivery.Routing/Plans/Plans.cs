@@ -59,7 +59,12 @@ public enum UnassignedReason
 
 public sealed record UnassignedJob(string JobId, bool IsShipment, UnassignedReason Reason, string Message);
 
-/// <summary>The objective's parts, in the problem's cost unit.</summary>
+/// <summary>
+/// The objective's parts, in the problem's cost unit. <see cref="Total"/> is their plain sum, for
+/// reporting; the solver ranks plans by unassigned penalty + lateness first, then fixed cost (couriers
+/// used), then distance and time costs, lexicographically. <see cref="VehiclesUsed"/> counts the
+/// routes with at least one visit.
+/// </summary>
 public sealed record ObjectiveBreakdown(
     double Total,
     double FixedCost,

@@ -20,7 +20,19 @@ internal static class RouteSimulator
     /// <summary>Returns the route's cost (fixed + arcs + lateness) or +inf when infeasible.</summary>
     public static double Cost(CompiledProblem cp, int v, List<int> steps, out RouteFailure failure)
     {
+        var travel = Evaluate(cp, v, steps, out failure, out var late);
+        return steps.Count == 0 ? 0 : cp.VehicleFixed[v] + travel + late;
+    }
+
+    /// <summary>
+    /// The route's travel cost (arcs only: no fixed cost, no lateness) or +inf when infeasible;
+    /// <paramref name="lateCost"/> receives its lateness cost. The search keeps the two apart because
+    /// lateness ranks above the fleet and the fleet above travel.
+    /// </summary>
+    public static double Evaluate(CompiledProblem cp, int v, List<int> steps, out RouteFailure failure, out double lateCost)
+    {
         failure = RouteFailure.None;
+        lateCost = 0;
         if (steps.Count == 0)
         {
             return 0;
@@ -49,7 +61,8 @@ internal static class RouteSimulator
                 return double.PositiveInfinity;
             }
         }
-        double cost = cp.VehicleFixed[v];
+        double cost = 0;
+        double late = 0;
         var loc = cp.VehicleStartLoc[v];
         var t = cp.VehicleShiftStart[v];
         Span<double> pickupDepart = steps.Count <= 256 ? stackalloc double[steps.Count] : new double[steps.Count];
@@ -67,7 +80,7 @@ internal static class RouteSimulator
             }
             if (start > cp.StepSoftClose[s])
             {
-                cost += (start - cp.StepSoftClose[s]) * cp.StepLateCostPerSecond[s];
+                late += (start - cp.StepSoftClose[s]) * cp.StepLateCostPerSecond[s];
             }
             t = start + cp.StepService[s];
             loc = sl;
@@ -118,6 +131,7 @@ internal static class RouteSimulator
             failure = RouteFailure.Shift;
             return double.PositiveInfinity;
         }
+        lateCost = late;
         return cost;
     }
 }

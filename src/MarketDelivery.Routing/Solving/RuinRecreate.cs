@@ -8,6 +8,10 @@ namespace MarketDelivery.Routing.Solving;
 /// few routes, re-insert the removed units by cheapest feasible insertion with blinks) under
 /// simulated annealing. Seeded and bounded by a work budget, so a run is reproducible.
 /// All times and costs in double precision, with the same schedule as <see cref="RouteSimulator"/>.
+/// Costs are ranked by <see cref="PlanCost"/> (service, then fleet, then travel, lexicographically):
+/// insertion picks the lexicographically cheapest position and the annealing only ever trades
+/// travel, never lateness or couriers. When vehicles have a fixed cost, a route-elimination stage
+/// runs first (<see cref="EliminateRoutes"/>).
 /// </summary>
 internal sealed class RuinRecreate
 {
@@ -20,19 +24,28 @@ internal sealed class RuinRecreate
 
     // Working solution.
     private readonly List<int>[] _routes;
+    /// <summary>Travel cost of each route (arcs only); +inf when infeasible.</summary>
     private readonly double[] _routeCost;
+    /// <summary>Lateness cost of each route.</summary>
+    private readonly double[] _routeLate;
     private readonly int[] _stepRoute;
     private readonly List<int> _unassigned = [];
 
     // Accepted (current) solution.
     private readonly List<int>[] _curRoutes;
     private readonly double[] _curRouteCost;
+    private readonly double[] _curRouteLate;
     private readonly List<int> _curUnassigned = [];
-    private double _curCost;
+    private PlanCost _curCost;
 
     // Best solution.
     private List<int>[] _bestRoutes;
-    private double _bestCost;
+    private PlanCost _bestCost;
+
+    /// <summary>Insertion may open an empty route only while fewer routes than this are in use.</summary>
+    private int _maxRoutes = int.MaxValue;
+    /// <summary>Insertion may not add lateness (route elimination must not buy a courier with lateness).</summary>
+    private bool _noNewLateness;
 
     // Route caches for the working solution.
     private readonly RouteCache[] _cache;
@@ -54,7 +67,9 @@ internal sealed class RuinRecreate
         _routes = new List<int>[_v];
         _curRoutes = new List<int>[_v];
         _routeCost = new double[_v];
+        _routeLate = new double[_v];
         _curRouteCost = new double[_v];
+        _curRouteLate = new double[_v];
         _cache = new RouteCache[_v];
         _touched = new bool[_v];
         for (var r = 0; r < _v; r++)
@@ -105,31 +120,14 @@ internal sealed class RuinRecreate
         return result;
     }
 
-    /// <summary>Runs the search from the given routes (unlisted units start unassigned).</summary>
+    /// <summary>
+    /// Runs the search from the given routes (unlisted units start unassigned). When some vehicle
+    /// has a fixed cost, up to <see cref="RuinRecreateSettings.RouteEliminationShare"/> of the budget
+    /// first goes to route elimination; the annealing then improves travel with the fleet it found.
+    /// </summary>
     public List<int>[] Run(int[][] initial, long workBudget, long? maxIterations, Stopwatch clock, double wallCapSeconds, CancellationToken ct)
     {
-        var assigned = new bool[_cp.UnitCount];
-        Array.Fill(_stepRoute, -1);
-        for (var r = 0; r < _v; r++)
-        {
-            _routes[r].Clear();
-            _routes[r].AddRange(initial[r]);
-            foreach (var s in initial[r])
-            {
-                _stepRoute[s] = r;
-                assigned[_cp.StepUnit[s]] = true;
-            }
-            _routeCost[r] = RouteSimulator.Cost(_cp, r, _routes[r], out _);
-            _cache[r].Valid = false;
-        }
-        _unassigned.Clear();
-        for (var u = 0; u < _cp.UnitCount; u++)
-        {
-            if (!assigned[u])
-            {
-                _unassigned.Add(u);
-            }
-        }
+        LoadRoutes(initial);
         if (_unassigned.Count > 0)
         {
             // Insert what the first solution left out, hardest first.
@@ -143,13 +141,6 @@ internal sealed class RuinRecreate
         _bestCost = cost;
         _bestRoutes = _routes.Select(r => new List<int>(r)).ToArray();
 
-        var assignedSteps = _routes.Sum(r => r.Count);
-        var usedRoutes = Math.Max(1, _routes.Count(r => r.Count > 0));
-        var arcCost = _routes.Select((r, i) => r.Count > 0 ? _routeCost[i] - _cp.VehicleFixed[i] : 0).Sum();
-        var meanArc = assignedSteps > 0 ? Math.Max(1e-9, arcCost / (assignedSteps + usedRoutes)) : 1;
-        var t0 = _settings.StartTemperature * meanArc;
-        var tf = _settings.EndTemperature * meanArc;
-
         var removable = Enumerable.Range(0, _cp.UnitCount).Count(u => !_cp.UnitLocked[u]);
         if (removable == 0 || workBudget <= 0)
         {
@@ -159,6 +150,30 @@ internal sealed class RuinRecreate
 
         _work = 0;
         long it = 0;
+        if (_settings.RouteEliminationShare > 0 && _cp.VehicleFixed.Any(f => f > 0))
+        {
+            it = EliminateRoutes((long)(workBudget * Math.Min(1, _settings.RouteEliminationShare)), maxIterations, clock, wallCapSeconds, ct);
+            _curCost = TotalCost();
+            if (_curCost.IsBetterThan(_bestCost))
+            {
+                _bestCost = _curCost;
+                for (var r = 0; r < _v; r++)
+                {
+                    _bestRoutes[r].Clear();
+                    _bestRoutes[r].AddRange(_routes[r]);
+                }
+            }
+        }
+
+        var assignedSteps = _routes.Sum(r => r.Count);
+        var usedRoutes = Math.Max(1, _routes.Count(r => r.Count > 0));
+        var arcCost = _routes.Select((r, i) => r.Count > 0 ? _routeCost[i] : 0).Sum();
+        var meanArc = assignedSteps > 0 ? Math.Max(1e-9, arcCost / (assignedSteps + usedRoutes)) : 1;
+        var t0 = _settings.StartTemperature * meanArc;
+        var tf = _settings.EndTemperature * meanArc;
+
+        var annealStart = _work;
+        StoppedBy = "work budget";
         while (true)
         {
             if (_work >= workBudget)
@@ -186,20 +201,22 @@ internal sealed class RuinRecreate
             }
             it++;
             _work += IterationOverhead;
-            var fraction = Math.Min(1.0, (double)_work / workBudget);
+            var fraction = Math.Min(1.0, (double)(_work - annealStart) / Math.Max(1, workBudget - annealStart));
             var temperature = t0 * Math.Pow(tf / t0, fraction);
 
-            var removed = Ruin();
+            var removed = Ruin(-1);
             removed.AddRange(_unassigned);
             _unassigned.Clear();
             SortForRecreate(removed);
             Recreate(removed);
             var newCost = TotalCost();
-            if (newCost < _curCost - (temperature * Math.Log(_rng.NextDouble())))
+            // Annealing on travel only: a candidate worse on service or fleet is never accepted.
+            var margin = temperature * Math.Log(_rng.NextDouble());
+            if (newCost.IsBetterThan(_curCost, margin))
             {
                 Commit();
                 _curCost = newCost;
-                if (newCost < _bestCost - 1e-9)
+                if (newCost.IsBetterThan(_bestCost, 1e-9))
                 {
                     _bestCost = newCost;
                     for (var r = 0; r < _v; r++)
@@ -218,7 +235,267 @@ internal sealed class RuinRecreate
         return _bestRoutes;
     }
 
-    public double BestCost => _bestCost;
+    public PlanCost BestCost => _bestCost;
+
+    /// <summary>Makes the given routes the working and current solution (unlisted units unassigned).</summary>
+    private void LoadRoutes(IReadOnlyList<IReadOnlyList<int>> routes)
+    {
+        var assigned = new bool[_cp.UnitCount];
+        Array.Fill(_stepRoute, -1);
+        for (var r = 0; r < _v; r++)
+        {
+            _routes[r].Clear();
+            _routes[r].AddRange(routes[r]);
+            foreach (var s in routes[r])
+            {
+                _stepRoute[s] = r;
+                assigned[_cp.StepUnit[s]] = true;
+            }
+            UpdateRouteCost(r);
+            _cache[r].Valid = false;
+        }
+        _unassigned.Clear();
+        for (var u = 0; u < _cp.UnitCount; u++)
+        {
+            if (!assigned[u])
+            {
+                _unassigned.Add(u);
+            }
+        }
+        CommitAll();
+    }
+
+    private void UpdateRouteCost(int r)
+    {
+        _routeCost[r] = RouteSimulator.Evaluate(_cp, r, _routes[r], out _, out _routeLate[r]);
+    }
+
+    private double TravelCost()
+    {
+        double c = 0;
+        for (var r = 0; r < _v; r++)
+        {
+            c += _routeCost[r];
+        }
+        return c;
+    }
+
+    private int UsedRoutes()
+    {
+        var n = 0;
+        for (var r = 0; r < _v; r++)
+        {
+            n += _routes[r].Count > 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /// <summary>Units that stay unassigned in every plan of the reference's service level or better.</summary>
+    private double ServiceCost()
+    {
+        double c = 0;
+        for (var r = 0; r < _v; r++)
+        {
+            c += _routeLate[r];
+        }
+        foreach (var u in _unassigned)
+        {
+            c += _cp.UnitPenalty[u];
+        }
+        return c;
+    }
+
+    /// <summary>
+    /// A lower bound on the routes any plan needs: per amount dimension, the fewest vehicles whose
+    /// capacities add up to the total amount of the plain jobs (shipments reuse capacity: no bound).
+    /// </summary>
+    private int FleetLowerBound()
+    {
+        if (_cp.HasShipments)
+        {
+            return 1;
+        }
+        var bound = 1;
+        for (var d = 0; d < _cp.Dims; d++)
+        {
+            long total = 0;
+            for (var u = 0; u < _cp.UnitCount; u++)
+            {
+                total += _cp.UnitAmount[(u * _cp.Dims) + d];
+            }
+            var caps = Enumerable.Range(0, _v).Select(v => _cp.VehicleCapacity[(v * _cp.Dims) + d]).OrderDescending().ToList();
+            var k = 0;
+            long sum = 0;
+            while (sum < total && k < caps.Count)
+            {
+                sum += caps[k++];
+            }
+            bound = Math.Max(bound, k);
+        }
+        return bound;
+    }
+
+    /// <summary>
+    /// Route elimination (our own take on fleet minimisation by ruin and recreate). Repeatedly picks
+    /// a small route with a fixed cost, moves its units to an ejection pool and caps the fleet at one
+    /// route fewer; then ruins strings of stops near a pooled unit (picked with a weight that grows
+    /// with how many iterations it has spent in the pool) and re-inserts the pool, the most often
+    /// ejected units first, without opening a route and without adding lateness. A candidate is
+    /// accepted when it leaves fewer units in the pool or a pool that has been absent no more often in
+    /// total (sideways moves only when they do not lengthen the routes), so hard units keep moving
+    /// to the front. The route is gone once the pool's service cost
+    /// (penalties plus lateness) is back to the reference's; then the next route is tried. When the
+    /// budget runs out before that, the last plan with every unit served is restored.
+    /// Returns the iterations used.
+    /// </summary>
+    private long EliminateRoutes(long budget, long? maxIterations, Stopwatch clock, double wallCapSeconds, CancellationToken ct)
+    {
+        var referenceService = ServiceCost();
+        var complete = _routes.Select(r => (IReadOnlyList<int>)r.ToList()).ToArray();
+        var lowerBound = FleetLowerBound();
+        var absence = new long[_cp.UnitCount];
+        long it = 0;
+        var stop = false;
+        while (!stop && UsedRoutes() > lowerBound)
+        {
+            // Even the first re-insertion changes the plan: none at all when no iteration or work is allowed.
+            if (_work >= budget || (maxIterations is { } cap && it >= cap) || ct.IsCancellationRequested)
+            {
+                break;
+            }
+            var target = PickRouteToEmpty();
+            if (target < 0)
+            {
+                break;
+            }
+            _maxRoutes = UsedRoutes() - 1;
+            var pool = _routes[target].Select(s => _cp.StepUnit[s]).Distinct().ToList();
+            foreach (var u in pool)
+            {
+                RemoveUnit(u);
+            }
+            UpdateRouteCost(target);
+            pool.AddRange(_unassigned);
+            _unassigned.Clear();
+            SortByAbsence(pool, absence);
+            _noNewLateness = true;
+            Recreate(pool);
+            Commit();
+
+            var done = false;
+            while (true)
+            {
+                if (ServiceCost() <= referenceService + (1e-7 * Math.Max(1, referenceService)))
+                {
+                    done = true;
+                    break;
+                }
+                if (_work >= budget || (maxIterations is { } mi && it >= mi) || ct.IsCancellationRequested
+                    || ((it & 15) == 0 && clock.Elapsed.TotalSeconds >= wallCapSeconds))
+                {
+                    stop = true;
+                    break;
+                }
+                it++;
+                _work += IterationOverhead;
+                var curCount = _unassigned.Count;
+                var curAbsence = _unassigned.Sum(u => absence[u] + 1);
+                var curTravel = TravelCost();
+
+                var seed = PickByAbsence(_unassigned, absence);
+                var removed = Ruin(_cp.UnitFirstStep[seed]);
+                var pending = new List<int>(_unassigned);
+                _unassigned.Clear();
+                SortByAbsence(pending, absence);
+                SortForRecreate(removed);
+                pending.AddRange(removed);
+                Recreate(pending);
+
+                var newCount = _unassigned.Count;
+                var newAbsence = _unassigned.Sum(u => absence[u] + 1);
+                var feasible = true;
+                for (var r = 0; r < _v && feasible; r++)
+                {
+                    feasible = !double.IsPositiveInfinity(_routeCost[r]);
+                }
+                // Sideways moves (the same absence) must not lengthen the routes: travel ignored here
+                // would leave the annealing a tangled plan it cannot untangle with the fleet capped.
+                if (feasible && (newCount < curCount || newAbsence < curAbsence || (newAbsence == curAbsence && TravelCost() <= curTravel)))
+                {
+                    Commit();
+                }
+                else
+                {
+                    Revert();
+                }
+                foreach (var u in _unassigned)
+                {
+                    absence[u]++;
+                }
+            }
+            _noNewLateness = false;
+            _maxRoutes = int.MaxValue;
+            if (!done)
+            {
+                break;
+            }
+            complete = _routes.Select(r => (IReadOnlyList<int>)r.ToList()).ToArray();
+        }
+        _noNewLateness = false;
+        _maxRoutes = int.MaxValue;
+        LoadRoutes(complete);
+        return it;
+    }
+
+    /// <summary>A non-empty route with a fixed cost and nothing locked, small ones (fewest units) much more likely.</summary>
+    private int PickRouteToEmpty()
+    {
+        var candidates = new List<(int Route, int Count, double Travel)>();
+        for (var r = 0; r < _v; r++)
+        {
+            if (_routes[r].Count == 0 || _cp.VehicleFixed[r] <= 0 || _cp.LockedCount[r] > 0 || _routes[r].Any(s => _cp.UnitLocked[_cp.StepUnit[s]]))
+            {
+                continue;
+            }
+            candidates.Add((r, _routes[r].Count, _routeCost[r]));
+        }
+        if (candidates.Count == 0)
+        {
+            return -1;
+        }
+        candidates.Sort((a, b) => a.Count != b.Count ? a.Count.CompareTo(b.Count) : a.Travel.CompareTo(b.Travel));
+        var x = _rng.NextDouble();
+        return candidates[(int)(candidates.Count * x * x * x)].Route;
+    }
+
+    private void SortByAbsence(List<int> units, long[] absence)
+    {
+        for (var i = units.Count - 1; i > 0; i--)
+        {
+            var j = _rng.Next(i + 1);
+            (units[i], units[j]) = (units[j], units[i]);
+        }
+        units.Sort((a, b) => absence[b].CompareTo(absence[a]));
+    }
+
+    private int PickByAbsence(List<int> units, long[] absence)
+    {
+        double total = 0;
+        foreach (var u in units)
+        {
+            total += absence[u] + 1;
+        }
+        var x = _rng.NextDouble() * total;
+        foreach (var u in units)
+        {
+            x -= absence[u] + 1;
+            if (x <= 0)
+            {
+                return u;
+            }
+        }
+        return units[^1];
+    }
 
     private double Slack(int u)
     {
@@ -227,18 +504,23 @@ internal sealed class RuinRecreate
         return _cp.StepHardClose[last] - _cp.StepOpen[s];
     }
 
-    private double TotalCost()
+    private PlanCost TotalCost()
     {
-        double c = 0;
+        double service = 0, fleet = 0, travel = 0;
         for (var r = 0; r < _v; r++)
         {
-            c += _routeCost[r];
+            if (_routes[r].Count > 0)
+            {
+                travel += _routeCost[r];
+                service += _routeLate[r];
+                fleet += _cp.VehicleFixed[r];
+            }
         }
         foreach (var u in _unassigned)
         {
-            c += _cp.UnitPenalty[u];
+            service += _cp.UnitPenalty[u];
         }
-        return c;
+        return new PlanCost(service, fleet, travel);
     }
 
     private void Touch(int r)
@@ -258,6 +540,7 @@ internal sealed class RuinRecreate
             _curRoutes[r].Clear();
             _curRoutes[r].AddRange(_routes[r]);
             _curRouteCost[r] = _routeCost[r];
+            _curRouteLate[r] = _routeLate[r];
         }
         _curUnassigned.Clear();
         _curUnassigned.AddRange(_unassigned);
@@ -275,6 +558,7 @@ internal sealed class RuinRecreate
             _curRoutes[r].Clear();
             _curRoutes[r].AddRange(_routes[r]);
             _curRouteCost[r] = _routeCost[r];
+            _curRouteLate[r] = _routeLate[r];
             _touched[r] = false;
         }
         _touchedList.Clear();
@@ -304,6 +588,7 @@ internal sealed class RuinRecreate
             _routes[r].Clear();
             _routes[r].AddRange(_curRoutes[r]);
             _routeCost[r] = _curRouteCost[r];
+            _routeLate[r] = _curRouteLate[r];
             foreach (var s in _routes[r])
             {
                 _stepRoute[s] = r;
@@ -318,7 +603,8 @@ internal sealed class RuinRecreate
 
     // ---------------------------------------------------------------- ruin
 
-    private List<int> Ruin()
+    /// <summary>Removes strings of stops near a seed step (random among the assigned ones when <paramref name="seedStep"/> is -1).</summary>
+    private List<int> Ruin(int seedStep)
     {
         var removed = new List<int>();
         var nonEmpty = 0;
@@ -342,17 +628,20 @@ internal sealed class RuinRecreate
         var ks = (int)Math.Floor((_rng.NextDouble() * ksMax) + 1);
 
         // A random seed step among the removable assigned steps.
-        int seed;
-        var guard = 0;
-        do
+        var seed = seedStep;
+        if (seed < 0)
         {
-            seed = _rng.Next(_cp.StepCount);
-            guard++;
-        }
-        while ((_stepRoute[seed] < 0 || _cp.UnitLocked[_cp.StepUnit[seed]]) && guard < 1000);
-        if (_stepRoute[seed] < 0 || _cp.UnitLocked[_cp.StepUnit[seed]])
-        {
-            return removed;
+            var guard = 0;
+            do
+            {
+                seed = _rng.Next(_cp.StepCount);
+                guard++;
+            }
+            while ((_stepRoute[seed] < 0 || _cp.UnitLocked[_cp.StepUnit[seed]]) && guard < 1000);
+            if (_stepRoute[seed] < 0 || _cp.UnitLocked[_cp.StepUnit[seed]])
+            {
+                return removed;
+            }
         }
 
         var ruined = new List<int>();
@@ -427,7 +716,7 @@ internal sealed class RuinRecreate
         }
         if (changed)
         {
-            _routeCost[r] = RouteSimulator.Cost(_cp, r, _routes[r], out _);
+            UpdateRouteCost(r);
             _work += 3 * _routes[r].Count;
         }
     }
@@ -569,10 +858,33 @@ internal sealed class RuinRecreate
         return c;
     }
 
+    // The best insertion's lateness and fixed-cost deltas (its travel delta is InsertBest's bestDelta).
+    private double _bestLate;
+    private double _bestFixed;
+
+    /// <summary>Whether an insertion with these deltas beats the best so far, lexicographically (lateness, fixed cost, travel).</summary>
+    private bool BeatsBest(double late, double fixedAdd, double travel, double bestTravel)
+    {
+        var c = PlanCost.CompareLevel(late, _bestLate);
+        if (c != 0)
+        {
+            return c < 0;
+        }
+        c = PlanCost.CompareLevel(fixedAdd, _bestFixed);
+        if (c != 0)
+        {
+            return c < 0;
+        }
+        return travel < bestTravel;
+    }
+
     private bool InsertBest(int u)
     {
         var cp = _cp;
         var bestDelta = double.PositiveInfinity;
+        _bestLate = double.PositiveInfinity;
+        _bestFixed = double.PositiveInfinity;
+        var canOpen = _maxRoutes == int.MaxValue || UsedRoutes() < _maxRoutes;
         var bestRoute = -1;
         var bestI = -1;
         var bestJ = -1;
@@ -587,6 +899,10 @@ internal sealed class RuinRecreate
             }
             if (_routes[r].Count == 0)
             {
+                if (!canOpen)
+                {
+                    continue;
+                }
                 var type = cp.VehicleType[r];
                 if (seenEmptyType[type])
                 {
@@ -621,13 +937,13 @@ internal sealed class RuinRecreate
         }
         _stepRoute[s] = bestRoute;
         Touch(bestRoute);
-        _routeCost[bestRoute] = RouteSimulator.Cost(cp, bestRoute, route, out _);
+        UpdateRouteCost(bestRoute);
         _work += 3 * route.Count;
         if (double.IsPositiveInfinity(_routeCost[bestRoute]))
         {
             // The filters are exact for windows and capacities; anything they miss is undone here.
             RemoveUnit(u);
-            _routeCost[bestRoute] = RouteSimulator.Cost(cp, bestRoute, route, out _);
+            UpdateRouteCost(bestRoute);
             return false;
         }
         return true;
@@ -660,12 +976,13 @@ internal sealed class RuinRecreate
             _work++;
             var prev = c.Locs[k];
             var next = c.Locs[k + 1];
-            var dc = C[(prev * L) + sl] + fixedAdd;
+            var dc = C[(prev * L) + sl];
             if (next >= 0)
             {
                 dc += C[(sl * L) + next] - C[(prev * L) + next];
             }
-            if (dc >= bestDelta)
+            // (0, fixed, arc delta) is a lexicographic lower bound: lateness only grows.
+            if (!BeatsBest(0, fixedAdd, dc, bestDelta))
             {
                 continue;
             }
@@ -697,20 +1014,26 @@ internal sealed class RuinRecreate
             {
                 continue;
             }
+            double lateDelta = 0;
             if (_slowPath)
             {
-                // The arc delta is a lower bound (lateness only grows); the exact delta needs the full schedule.
+                // The arc delta is exact, lateness needs the full schedule.
                 route.Insert(k, s);
                 _work += 6 * (m + 1);
-                var exact = RouteSimulator.Cost(cp, r, route, out _) - _routeCost[r];
+                var travel = RouteSimulator.Evaluate(cp, r, route, out _, out var late);
                 route.RemoveAt(k);
-                if (!(exact < bestDelta))
+                var dLate = late - _routeLate[r];
+                if (double.IsPositiveInfinity(travel) || (_noNewLateness && PlanCost.CompareLevel(late, _routeLate[r]) > 0)
+                    || !BeatsBest(dLate, fixedAdd, travel - _routeCost[r], bestDelta))
                 {
                     continue;
                 }
-                dc = exact;
+                dc = travel - _routeCost[r];
+                lateDelta = dLate;
             }
             bestDelta = dc;
+            _bestLate = lateDelta;
+            _bestFixed = fixedAdd;
             bestRoute = r;
             bestI = k;
             bestJ = k;
@@ -801,13 +1124,12 @@ internal sealed class RuinRecreate
                 {
                     dc = dcP + C[(curLoc * L) + ql] + (next >= 0 ? C[(ql * L) + next] - C[(curLoc * L) + next] : 0);
                 }
-                dc += fixedAdd;
                 var stQ = Math.Max(curDep + T.Duration(curLoc, ql), cp.StepOpen[q]);
                 if (stQ > cp.StepHardClose[q] + CompiledProblem.Eps)
                 {
                     break;
                 }
-                if (dc >= bestDelta)
+                if (!BeatsBest(0, fixedAdd, dc, bestDelta))
                 {
                     continue;
                 }
@@ -821,21 +1143,27 @@ internal sealed class RuinRecreate
                 {
                     continue;
                 }
+                double lateDelta = 0;
                 if (_slowPath)
                 {
                     route.Insert(i, p);
                     route.Insert(j + 1, q);
                     _work += 6 * (m + 2);
-                    var exact = RouteSimulator.Cost(cp, r, route, out _) - _routeCost[r];
+                    var travel = RouteSimulator.Evaluate(cp, r, route, out _, out var late);
                     route.RemoveAt(j + 1);
                     route.RemoveAt(i);
-                    if (!(exact < bestDelta))
+                    var dLate = late - _routeLate[r];
+                    if (double.IsPositiveInfinity(travel) || (_noNewLateness && PlanCost.CompareLevel(late, _routeLate[r]) > 0)
+                        || !BeatsBest(dLate, fixedAdd, travel - _routeCost[r], bestDelta))
                     {
                         continue;
                     }
-                    dc = exact;
+                    dc = travel - _routeCost[r];
+                    lateDelta = dLate;
                 }
                 bestDelta = dc;
+                _bestLate = lateDelta;
+                _bestFixed = fixedAdd;
                 bestRoute = r;
                 bestI = i;
                 bestJ = j;

@@ -21,4 +21,9 @@ public sealed record RuinRecreateSettings
     public double StartTemperature { get; init; } = 3;
     /// <summary>Final temperature as a multiple of the mean arc cost.</summary>
     public double EndTemperature { get; init; } = 0.03;
+    /// <summary>
+    /// Largest share of the work budget the route-elimination stage may use (it runs only when some
+    /// vehicle has a fixed cost, and stops early at the capacity lower bound); 0 turns it off.
+    /// </summary>
+    public double RouteEliminationShare { get; init; } = 0.5;
 }

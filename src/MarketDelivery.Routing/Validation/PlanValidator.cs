@@ -4,8 +4,13 @@ using MarketDelivery.Routing.Travel;
 
 namespace MarketDelivery.Routing.Validation;
 
-/// <summary>The outcome of validating a plan: every violation found, and the recomputed totals.</summary>
-public sealed record ValidationReport(IReadOnlyList<string> Violations, double RecomputedDistance, int ServedJobs)
+/// <summary>
+/// The outcome of validating a plan: every violation found, and the recomputed totals: distance,
+/// jobs served, vehicles used (routes with at least one visit), lateness in seconds and its cost, and
+/// the fixed costs of the vehicles used.
+/// </summary>
+public sealed record ValidationReport(IReadOnlyList<string> Violations, double RecomputedDistance, int ServedJobs,
+    int VehiclesUsed = 0, double RecomputedLatenessSeconds = 0, double RecomputedLatenessCost = 0, double RecomputedFixedCost = 0)
 {
     public bool IsFeasible => Violations.Count == 0;
     public override string ToString() => IsFeasible ? "feasible" : string.Join(Environment.NewLine, Violations);
@@ -16,7 +21,8 @@ public sealed record ValidationReport(IReadOnlyList<string> Violations, double R
 /// from the problem's data and the travel source in double precision (travel, wait for the window
 /// to open, serve) and reports each violated window, capacity, pick-up/delivery order, ride time,
 /// shift, locked step and job served more than once or neither served nor reported unassigned,
-/// and each reported time, load or distance that differs from the recomputation.
+/// and each reported time, load or distance that differs from the recomputation, and an objective
+/// whose vehicles used, fixed cost or lateness cost differ from the recomputed ones.
 /// </summary>
 public sealed class PlanValidator(ITravelMatrixSource travel, double tolerance = 1e-6)
 {
@@ -36,6 +42,8 @@ public sealed class PlanValidator(ITravelMatrixSource travel, double tolerance =
         var served = new Dictionary<string, int>(StringComparer.Ordinal);
         var usedVehicles = new HashSet<string>(StringComparer.Ordinal);
         double totalDistance = 0;
+        double totalLateness = 0, totalLatenessCost = 0, totalFixed = 0;
+        var vehiclesUsed = 0;
         bool Close(double a, double b) => Math.Abs(a - b) <= tolerance * Math.Max(1, Math.Abs(b));
 
         foreach (var route in plan.Routes)
@@ -56,6 +64,11 @@ public sealed class PlanValidator(ITravelMatrixSource travel, double tolerance =
                 matrices[vehicle.Mode] = m;
             }
             var stops = route.Stops;
+            if (stops.Any(st => st.Type is StopType.Job or StopType.Pickup or StopType.Delivery))
+            {
+                vehiclesUsed++;
+                totalFixed += (vehicle.Costs ?? VehicleCosts.DistanceOnly).Fixed;
+            }
             if (stops.Count < 1 || stops[0].Type != StopType.Start || stops[0].LocationId != vehicle.StartLocationId)
             {
                 errors.Add($"{where}: does not begin with a start stop at '{vehicle.StartLocationId}'.");
@@ -150,6 +163,11 @@ public sealed class PlanValidator(ITravelMatrixSource travel, double tolerance =
                         errors.Add($"{where}: {st.Type} '{id}' starts at {serviceStart:F4}, after its window ends at {hardEnd:F4}.");
                     }
                     var lateness = Math.Max(0, serviceStart - window.End);
+                    totalLateness += lateness;
+                    if (visit.Policy == WindowPolicy.Soft)
+                    {
+                        totalLatenessCost += lateness * visit.LatenessCostPerMinute / 60.0;
+                    }
                     if (!Close(st.LatenessSeconds, lateness))
                     {
                         errors.Add($"{where}: {st.Type} '{id}' lateness reported {st.LatenessSeconds:F4}, recomputed {lateness:F4}.");
@@ -266,7 +284,19 @@ public sealed class PlanValidator(ITravelMatrixSource travel, double tolerance =
         {
             errors.Add($"Unassigned '{id}' is not a job of the problem.");
         }
-        return new ValidationReport(errors, totalDistance, servedJobs);
+        if (plan.Objective.VehiclesUsed != vehiclesUsed)
+        {
+            errors.Add($"The objective reports {plan.Objective.VehiclesUsed} vehicles used; the routes use {vehiclesUsed}.");
+        }
+        if (!Close(plan.Objective.FixedCost, totalFixed))
+        {
+            errors.Add($"The objective reports a fixed cost of {plan.Objective.FixedCost:F4}; the vehicles used cost {totalFixed:F4}.");
+        }
+        if (!Close(plan.Objective.LatenessCost, totalLatenessCost))
+        {
+            errors.Add($"The objective reports a lateness cost of {plan.Objective.LatenessCost:F4}, recomputed {totalLatenessCost:F4}.");
+        }
+        return new ValidationReport(errors, totalDistance, servedJobs, vehiclesUsed, totalLateness, totalLatenessCost, totalFixed);
     }
 
     private static void CheckLoad(string where, long[] load, Vehicle vehicle, List<string> errors)
