@@ -217,6 +217,39 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_names_the_bearer_scheme_and_the_error_answers_of_every_api_operation()
+    {
+        using var http = TestTokens.Client(fixture.Server.BaseAddress, null);
+        var paths = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!["paths"]!.AsObject();
+        var problems = new List<string>();
+        var operations = 0;
+        foreach (var (path, item) in paths.Where(p => p.Key.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                operations++;
+                var key = $"{method.ToUpperInvariant()} {path}";
+                var responses = operation!["responses"]!.AsObject();
+                var secured = operation["security"] is System.Text.Json.Nodes.JsonArray { Count: > 0 };
+                var open = HttpRules.TryGetValue(key, out var callers) && callers.Contains(Caller.Anonymous);
+                if (secured == open)
+                {
+                    problems.Add($"{key}: security {(secured ? "named" : "missing")}");
+                }
+
+                foreach (var status in (open ? ["503"] : new[] { "401", "403", "503" }).Where(s => !responses.ContainsKey(s)))
+                {
+                    problems.Add($"{key}: no {status} answer documented");
+                }
+            }
+        }
+
+        var placeOrder = paths["/api/orders"]!["post"]!["responses"]!.AsObject();
+        problems.AddRange(new[] { "400", "413", "422", "429" }.Where(s => !placeOrder.ContainsKey(s)).Select(s => $"POST /api/orders: no {s}"));
+        Assert.True(problems.Count == 0 && operations >= 35, $"{operations} operations:\n{string.Join("\n", problems)}");
+    }
+
     private static List<MethodInfo> HubMethods() =>
         [.. typeof(MarketHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(m => !m.IsSpecialName)];
 
