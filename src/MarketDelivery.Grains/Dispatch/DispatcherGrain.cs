@@ -174,6 +174,13 @@ public sealed class DispatcherGrain(
             return OrderChange.Removed;
         }
 
+        // The order no longer holds what it was told (a failed delivery cleared its courier and it was sent out again,
+        // faster than this dispatcher saw the return): tell it again, even if the new plan says the same.
+        if (_told.TryGetValue(order.OrderId, out var told) && told.CourierId != order.CourierId)
+        {
+            _told.Remove(order.OrderId);
+        }
+
         var entry = held ?? new DispatchOrderEntry();
         entry.Summary = order;
         entry.ExpectedReadyAt = order.ReadyAt ?? Later(entry.ExpectedReadyAt, (order.PlacedAt ?? order.UpdatedAt) + options.ExpectedPickTime);

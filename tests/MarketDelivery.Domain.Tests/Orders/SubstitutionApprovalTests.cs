@@ -144,6 +144,7 @@ public sealed class SubstitutionApprovalTests
     public void Pick_up_settles_a_pending_proposal_as_expired_the_substitute_rides_free()
     {
         var order = SubstitutedOrder();
+        Assert.True(order.PlanDelivery("courier-1", Confirmed.AddMinutes(30), null, Confirmed.AddMinutes(1)));
 
         Assert.Null(order.PickUp("courier-1", Confirmed.AddMinutes(2)));
 
