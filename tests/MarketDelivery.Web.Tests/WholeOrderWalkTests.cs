@@ -45,7 +45,8 @@ internal sealed class OrderWalk(WebAppFixture fixture, string customerPhone, str
         var marketLat = (double)market["location"]!["lat"]!;
         var marketLon = (double)market["location"]!["lon"]!;
 
-        // The courier starts a shift on a phone that shares its position (near the market).
+        // Staff registered the courier; the courier starts a shift on a phone that shares its position (near the market).
+        await ApiCalls.RegisterCourier(fixture.Http, courierAccount);
         var courier = await fixture.NewUserPage(WebAppFixture.Phone, new BrowserNewContextOptions
         {
             Permissions = ["geolocation"],
@@ -56,8 +57,6 @@ internal sealed class OrderWalk(WebAppFixture fixture, string customerPhone, str
         await courier.GetByLabel("아이디", new() { Exact = true }).FillAsync(courierAccount);
         await courier.GetByLabel("PIN", new() { Exact = true }).FillAsync("2468");
         await courier.GetByTestId("sign-in").ClickAsync();
-        await courier.GetByTestId("register-market").SelectOptionAsync("amsa");
-        await courier.GetByTestId("register").ClickAsync();
         await courier.GetByTestId("shift-hours").SelectOptionAsync("6");
         var position = await courier.RunAndWaitForResponseAsync(
             () => courier.GetByTestId("start-shift").ClickAsync(),
