@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace MarketDelivery.Web.Tests;
 
 /// <summary>
-/// The courier's phone on its own server (the test moves the business clock to the wave's release): register, start the
+/// The courier's phone on its own server (the test moves the business clock to the wave's release): registered by staff, start the
 /// shift, receive the route live once staff press "plan now" on the market board, arrive, collect, deliver with the
 /// customer's code; the board follows the order live.
 /// </summary>
@@ -17,6 +17,8 @@ public sealed class CourierAppTests(WebAppFixture fixture) : IClassFixture<WebAp
     [Fact]
     public async Task A_courier_registers_starts_a_shift_and_follows_the_route_to_the_delivery()
     {
+        // Staff register couriers (PUT /api/couriers/{id} is staff-only).
+        await ApiCalls.RegisterCourier(fixture.Http, "amsa-courier-1");
         var phone = await fixture.NewUserPage(WebAppFixture.Phone);
         // The phone's clock shows the server's business time (the shift's planned end is computed from it).
         await phone.Clock.SetFixedTimeAsync(MarketServer.DefaultNow.UtcDateTime);
@@ -25,11 +27,6 @@ public sealed class CourierAppTests(WebAppFixture fixture) : IClassFixture<WebAp
         await phone.GetByLabel("아이디", new() { Exact = true }).FillAsync("amsa-courier-1");
         await phone.GetByLabel("PIN", new() { Exact = true }).FillAsync("2468");
         await phone.GetByTestId("sign-in").ClickAsync();
-
-        await Expect(phone.GetByTestId("register")).ToBeVisibleAsync();
-        await phone.GetByTestId("register-market").SelectOptionAsync("amsa");
-        await PageChecks.CheckAtBothSizes(phone, "courier-register");
-        await phone.GetByTestId("register").ClickAsync();
 
         await phone.GetByTestId("shift-hours").SelectOptionAsync("6");
         await phone.GetByTestId("start-shift").ClickAsync();

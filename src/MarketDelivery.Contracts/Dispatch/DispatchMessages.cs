@@ -65,6 +65,7 @@ public sealed record UnassignedView(
 /// <summary>
 /// The dispatcher's board for market staff: waves, routes, what is unassigned and how planning goes. The board is
 /// pushed after every stored re-plan; <see cref="Version"/> is the stored re-plan count, so a gap means a missed push.
+/// <see cref="Couriers"/> is the day's roster: the couriers on shift as the dispatcher last heard of them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("md.DispatchBoard")]
 public sealed record DispatchBoard(
@@ -76,7 +77,8 @@ public sealed record DispatchBoard(
     [property: Id(5)] DateTimeOffset? LastPlannedAt,
     [property: Id(6)] double? LastSolveMilliseconds,
     [property: Id(7)] ImmutableArray<string> Violations,
-    [property: Id(8)] int Version = 0);
+    [property: Id(8)] int Version = 0,
+    [property: Id(9)] ImmutableArray<CourierDispatchInfo> Couriers = default);
 
 /// <summary>
 /// Plans a market's deliveries. Orders and couriers report to it one-way, so no grain ever waits on the

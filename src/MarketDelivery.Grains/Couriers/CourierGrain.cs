@@ -166,6 +166,12 @@ public sealed class CourierGrain(
             return CommandError.Invalid("Name the orders picked up.", "orderIds");
         }
 
+        // A repeat (a phone replaying its queue after a dropped connection): every order is on board already.
+        if (orderIds.All(S.OnBoard.Contains))
+        {
+            return CommandResult<CourierView>.Ok(View()!);
+        }
+
         if (S.AtMarketId is null)
         {
             return CommandError.Conflict("Report arrival at the market's hand-over point before picking up.");
@@ -223,6 +229,11 @@ public sealed class CourierGrain(
 
     public async Task<CommandResult<CourierView>> Deliver(string orderId, DeliveryProof proof)
     {
+        if (await AlreadyDone(orderId, OrderStatus.Delivered) is { } done)
+        {
+            return done;
+        }
+
         if (NotCarrying(orderId) is { } refused)
         {
             return refused;
@@ -241,6 +252,11 @@ public sealed class CourierGrain(
 
     public async Task<CommandResult<CourierView>> FailDelivery(string orderId, string reason)
     {
+        if (await AlreadyDone(orderId, OrderStatus.DeliveryFailed) is { } done)
+        {
+            return done;
+        }
+
         if (NotCarrying(orderId) is { } refused)
         {
             return refused;
@@ -296,6 +312,23 @@ public sealed class CourierGrain(
 
     private CommandError? NotOnShift() =>
         NotRegistered() ?? (S.OnShift ? null : CommandError.Conflict($"Courier {CourierId} is not on shift."));
+
+    /// <summary>
+    /// A repeat of a hand-over (or failure) this courier already reported, e.g. replayed by the phone after a dropped
+    /// connection: answers the courier unchanged instead of a 409. The proof is not checked again.
+    /// </summary>
+    private async Task<CommandResult<CourierView>?> AlreadyDone(string orderId, OrderStatus outcome)
+    {
+        if (NotOnShift() is not null || S.OnBoard.Contains(orderId))
+        {
+            return null;
+        }
+
+        var order = await GrainFactory.GetGrain<IOrderGrain>(orderId).GetView();
+        return order is not null && order.Status == outcome && order.Delivery?.CourierId == CourierId
+            ? CommandResult<CourierView>.Ok(View()!)
+            : null;
+    }
 
     private CommandError? NotCarrying(string orderId) =>
         NotOnShift() ?? (S.OnBoard.Contains(orderId) ? null : CommandError.Conflict($"Courier {CourierId} does not carry order '{orderId}'."));

@@ -571,7 +571,8 @@ public sealed class DispatcherGrain(
         MarketId,
         [.. S.Waves.Values.OrderBy(w => w.SlotStart).Select(w => new WaveView(w.SlotId, w.SlotStart, w.SlotEnd, w.ReleaseAt, w.ReleasedAt,
             OrdersOf(w.SlotId)))],
-        [.. S.Routes], [.. _unassigned], S.Replans, S.LastPlannedAt, S.LastSolveMilliseconds, [.. _violations], Version: S.Replans);
+        [.. S.Routes], [.. _unassigned], S.Replans, S.LastPlannedAt, S.LastSolveMilliseconds, [.. _violations], Version: S.Replans,
+        Couriers: [.. S.Couriers.Values.OrderBy(c => c.CourierId, StringComparer.Ordinal)]);
 
     /// <summary>The tick never stops: it is how the dispatcher catches up with orders whose message was lost.</summary>
     private async Task EnsureTicking()

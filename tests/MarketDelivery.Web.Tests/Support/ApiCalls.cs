@@ -36,6 +36,22 @@ public static class ApiCalls
         return JsonNode.Parse(text)!;
     }
 
+    /// <summary>Staff of 암사종합시장 register a courier for the market (couriers do not register themselves).</summary>
+    public static async Task RegisterCourier(HttpClient http, string courierId)
+    {
+        var staff = await DevToken(http, "staff", "amsa");
+        await Send(http, HttpMethod.Put, $"/api/couriers/{courierId}", staff, new
+        {
+            name = courierId,
+            district = "강동구",
+            mode = "scooter",
+            capacityGrams = 20000,
+            capacityBags = 6,
+            marketIds = new[] { "amsa" },
+            skills = Array.Empty<string>(),
+        });
+    }
+
     /// <summary>A customer orders one line from a stall of 암사종합시장 for the first bookable slot; returns the order.</summary>
     public static async Task<JsonNode> PlaceOrder(HttpClient http, string customerId, string stallId, string sku)
     {

@@ -42,8 +42,11 @@ public sealed class WebAppFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A new user: own context (storage, viewport), Korean locale, pages on the test server.</summary>
-    public async Task<IPage> NewUserPage(ViewportSize viewport)
+    /// <summary>
+    /// A new user: own context (storage, viewport), Korean locale, pages on the test server; <paramref name="device"/>
+    /// may grant permissions and set a geolocation.
+    /// </summary>
+    public async Task<IPage> NewUserPage(ViewportSize viewport, BrowserNewContextOptions? device = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -51,6 +54,8 @@ public sealed class WebAppFixture : IAsyncLifetime
             ViewportSize = viewport,
             Locale = "ko-KR",
             HasTouch = viewport.Width < 700,
+            Permissions = device?.Permissions,
+            Geolocation = device?.Geolocation,
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);

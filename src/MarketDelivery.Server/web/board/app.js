@@ -1,6 +1,7 @@
 // The market board for staff (tablet): the market's orders by slot and state, the dispatch waves, unassigned orders
 // with their reasons, couriers and their routes on a map; plan now, requeue a returned order, cancel one still at the
-// market. Live from the market's group (marketOrder, dispatch, courier pushes).
+// market; the day's courier roster, each courier's route line on the map, and the stops at risk of being late.
+// Live from the market's group (marketOrder, dispatch, courier pushes).
 import { initI18n, mountLanguageSwitch, onLanguageChange, t } from '/js/i18n.js';
 import { won, time, slotRange } from '/js/format.js';
 import { Api, ApiError } from '/js/api.js';
@@ -12,6 +13,10 @@ const api = new Api('board');
 const live = new Live(api);
 const state = { marketId: null, market: null, orders: new Map(), board: null, couriers: new Map() };
 let boardMap;
+
+const ROUTE_COLOURS = ['#1e40af', '#7c2d12', '#166534', '#6b21a8', '#9d174d', '#0f766e'];
+const routeDrawn = new Map(); // courierId → what the line was (or is being) drawn from
+const routeShown = new Set(); // couriers whose line is on the map
 
 const CANCELLABLE = new Set(['placed', 'picking', 'readyForPickup']);
 
@@ -65,7 +70,7 @@ live.on('courier', (courier) => {
   const verdict = live.track(`courier:${courier.courierId}`, courier.version);
   if (verdict === 'stale') return;
   state.couriers.set(courier.courierId, courier);
-  drawMap();
+  render();
 });
 
 start();
@@ -169,10 +174,95 @@ function render() {
   $('#plan-info').textContent = board.lastPlannedAt ? t('board.lastPlan', { time: time(board.lastPlannedAt), replans: board.replans }) : '';
   $('#unassigned').innerHTML = board.unassigned.length ? board.unassigned.map((u) => `<li data-testid="unassigned-${esc(u.orderId)}"><strong>${esc(t('merchant.orderNo', { id: u.orderId.slice(-6) }))}</strong> <span class="pill warn">${esc(u.reason)}</span><br><span class="muted">${esc(u.message)}</span></li>`).join('')
     : `<li class="muted">${esc(t('board.noUnassigned'))}</li>`;
-  $('#routes').innerHTML = board.routes.length ? board.routes.map((r) => `<li class="row spread" data-testid="route-${esc(r.courierId)}"><span>${esc(r.courierId)}</span>
+  $('#routes').innerHTML = board.routes.length ? board.routes.map((r) => `<li class="row spread" data-testid="route-${esc(r.courierId)}"><span>
+      <span aria-hidden="true" data-testid="route-line-${esc(r.courierId)}" data-drawn="${routeShown.has(r.courierId)}" style="display:inline-block;width:24px;height:4px;vertical-align:middle;background:${routeColour(r.courierId)}"></span>
+      ${esc(r.courierId)}</span>
       <span class="muted">${esc(t('board.stops', { count: r.stops.length }))}${r.stops[0] ? ` · ${esc(t('courier.eta', { time: time(r.stops[0].eta) }))}` : ''}</span></li>`).join('')
     : `<li class="muted">${esc(t('board.noRoutes'))}</li>`;
+  renderRoster();
+  renderLateRisks();
   drawMap();
+}
+
+/** The day's couriers: the dispatcher's roster, kept current by the couriers' own pushes. */
+function renderRoster() {
+  const ids = new Set([...(state.board.couriers ?? []).map((c) => c.courierId)]);
+  for (const c of state.couriers.values()) {
+    if (c.onShift) ids.add(c.courierId);
+    else ids.delete(c.courierId);
+  }
+  const roster = [...ids].sort().map((id) => {
+    const info = state.board.couriers?.find((c) => c.courierId === id);
+    const live = state.couriers.get(id);
+    return {
+      id,
+      mode: live?.profile?.mode ?? info?.mode,
+      end: live?.shift?.end ?? info?.shiftEnd,
+      onBoard: (live?.onBoardOrderIds ?? info?.onBoardOrderIds ?? []).length,
+      stops: state.board.routes.find((r) => r.courierId === id)?.stops.length ?? 0,
+    };
+  });
+  $('#roster').innerHTML = roster.length ? roster.map((c) => `<li class="row spread" data-testid="roster-${esc(c.id)}">
+      <span><strong>${esc(c.id)}</strong> ${c.mode ? `<span class="muted">${esc(t(`mode.${c.mode}`))}</span>` : ''}</span>
+      <span class="muted">${esc(t('courier.until', { time: time(c.end) }))} · ${esc(t('board.stops', { count: c.stops }))} · ${esc(t('courier.onBoard', { count: c.onBoard }))}</span></li>`).join('')
+    : `<li class="muted">${esc(t('board.noCouriers'))}</li>`;
+}
+
+/** Stops whose plan is already late, or whose ETA falls after the order's slot. */
+function renderLateRisks() {
+  const risks = [];
+  for (const route of state.board.routes) {
+    for (const stop of route.stops) {
+      if (stop.kind !== 'delivery') continue;
+      const order = state.orders.get(stop.orderId);
+      const pastWindow = order && Date.parse(stop.eta) > Date.parse(order.slotEnd);
+      if (stop.latenessMinutes > 0 || pastWindow) risks.push({ route, stop, order });
+    }
+  }
+  $('#late-risks').innerHTML = risks.length ? risks.map(({ route, stop, order }) => `<li class="late-risk" data-testid="late-${esc(stop.orderId)}">
+      <strong>${esc(t('merchant.orderNo', { id: stop.orderId.slice(-6) }))}</strong> · ${esc(route.courierId)}
+      <span class="pill warn">${esc(stop.latenessMinutes > 0 ? t('courier.late', { minutes: stop.latenessMinutes }) : t('board.pastWindow'))}</span><br>
+      <span class="muted">${esc(t('courier.eta', { time: time(stop.eta) }))}${order ? ` · ${esc(slotRange(order.slotStart, order.slotEnd))}` : ''}</span></li>`).join('')
+    : `<li class="muted">${esc(t('board.noLateRisks'))}</li>`;
+  const late = new Set(risks.map((r) => r.stop.orderId));
+  for (const li of $('#orders').querySelectorAll('li[data-testid^="order-"]')) li.classList.toggle('late-risk', late.has(li.dataset.testid.slice(6)));
+}
+
+function routeColour(courierId) {
+  const ids = state.board.routes.map((r) => r.courierId).sort();
+  return ROUTE_COLOURS[Math.max(0, ids.indexOf(courierId)) % ROUTE_COLOURS.length];
+}
+
+/** Each courier's route line (GeoJSON from the API), drawn again when their route or position changes. */
+async function drawRoutes() {
+  const current = new Set(state.board.routes.map((r) => r.courierId));
+  for (const id of [...routeDrawn.keys()]) {
+    if (!current.has(id)) {
+      boardMap.setGeoJson(`route:${id}`, null);
+      routeDrawn.delete(id);
+      routeShown.delete(id);
+    }
+  }
+  for (const route of state.board.routes) {
+    const courier = state.couriers.get(route.courierId);
+    const basis = `${route.plannedAt}|${route.stops.length}|${courier?.version ?? ''}`;
+    if (routeDrawn.get(route.courierId) === basis) continue;
+    routeDrawn.set(route.courierId, basis);
+    const geo = await api.get(`/api/couriers/${encodeURIComponent(route.courierId)}/route.geojson`).catch(() => null);
+    if (!geo) {
+      routeDrawn.delete(route.courierId);
+      continue;
+    }
+    const colour = routeColour(route.courierId);
+    boardMap.setGeoJson(`route:${route.courierId}`, geo, {
+      style: { color: colour, weight: 4, opacity: 0.8 },
+      point: { color: colour, fillColor: '#ffffff', radius: 5 },
+      tooltip: (f) => [route.courierId, f.properties?.kind, f.properties?.orderId?.slice(-6), f.properties?.eta ? time(f.properties.eta) : ''].filter(Boolean).join(' · '),
+    });
+    routeShown.add(route.courierId);
+    const swatch = document.querySelector(`[data-testid="route-line-${CSS.escape(route.courierId)}"]`);
+    if (swatch) swatch.dataset.drawn = 'true';
+  }
 }
 
 async function orderAction(orderId, action) {
@@ -200,4 +290,5 @@ async function drawMap() {
   const couriers = [...state.couriers.values()].filter((c) => c.position);
   boardMap.setGeoJson('couriers', { type: 'FeatureCollection', features: couriers.map((c) => ({ type: 'Feature', properties: { label: c.courierId }, geometry: { type: 'Point', coordinates: [c.position.lon, c.position.lat] } })) },
     { point: { color: '#166534', fillColor: '#166534', radius: 8 }, tooltip: (f) => f.properties.label });
+  if (state.board) await drawRoutes();
 }

@@ -1,16 +1,23 @@
 // The courier's phone: sign in, register once, start and end the shift, the route with the next stop first and big,
 // a map of the route (GeoJSON, no tiles), and the actions at each stop: arrived, picked up, delivered with the
-// customer's code, or failed with a reason. Live from the courier's own group.
+// customer's code or a photo, or failed with a reason. Live from the courier's own group.
+// A dropped connection loses no action: arrived, picked up, delivered, failed and positions wait in a queue in
+// localStorage (an id each) and are replayed in order once the phone is back online; the screen shows them as done
+// meanwhile and counts what is still to send. While on shift the phone shares its position (throttled).
 import { initI18n, mountLanguageSwitch, onLanguageChange, t } from '/js/i18n.js';
 import { time } from '/js/format.js';
-import { Api, ApiError } from '/js/api.js';
+import { Api, ApiError, newKey, readJson, writeJson } from '/js/api.js';
 import { Live } from '/js/live.js';
 import { MarketMap } from '/js/map.js';
 import { esc, $, mountConnectionBanner, say } from '/js/ui.js';
 
 const api = new Api('courier');
 const live = new Live(api);
-const state = { courierId: null, courier: null, markets: [] };
+const state = { courierId: null, courier: null, markets: [], changed: new Set() };
+/** Actions that wait in the queue when the connection drops. */
+const QUEUED = new Set(['arrived', 'pickup', 'delivered', 'failed', 'position']);
+const POSITION_EVERY_MS = 15_000;
+const POSITION_MIN_METRES = 25;
 let routeMap;
 
 await initI18n();
@@ -45,6 +52,9 @@ live.on('courier', (view) => {
   }
   show(view);
 });
+
+window.addEventListener('online', () => flush());
+setInterval(() => navigator.onLine && pendingActions().length && flush(), 5000);
 
 start();
 
@@ -116,6 +126,8 @@ async function register(event) {
 
 async function follow(courier) {
   view('work');
+  renderPending();
+  flush();
   live.saw(`courier:${courier.courierId}`, courier.version);
   show(courier);
   await live.join('courier', 'JoinCourier', [state.courierId], (snapshot) => {
@@ -130,7 +142,9 @@ async function follow(courier) {
 
 function show(courier) {
   if (state.courier && state.courier.version > courier.version) return;
+  noteReplan(state.courier, courier);
   state.courier = courier;
+  watchPosition(courier.onShift);
   render();
   drawRoute();
 }
@@ -140,8 +154,8 @@ function marketName(id) {
 }
 
 function render() {
-  const c = state.courier;
-  if (!c) return;
+  if (!state.courier) return;
+  const c = projected(state.courier);
   $('#shift').innerHTML = c.onShift
     ? `<div class="row spread"><span><strong>${esc(t('courier.onShift'))}</strong> <span class="muted">${esc(t('courier.until', { time: time(c.shift?.end) }))}</span></span>
         <button type="button" id="end-shift" data-testid="end-shift">${esc(t('courier.endShift'))}</button></div>
@@ -157,8 +171,12 @@ function render() {
   $('#next').innerHTML = next ? nextStop(c, next, stops) : `<h3>${esc(t('courier.next'))}</h3><p class="muted">${esc(c.onShift ? t('courier.noStops') : t('courier.offShift'))}</p>`;
   wireNext(c, next, stops);
   $('#stops').innerHTML = stops.length
-    ? stops.map((s, i) => `<li class="row spread" ${i === 0 ? 'aria-current="step"' : ''}><span>${esc(t(`stop.${s.kind}`))} · ${esc(t('merchant.orderNo', { id: s.orderId.slice(-6) }))}</span>
-        <span>${esc(time(s.eta))}${s.latenessMinutes > 0 ? ` <span class="pill warn">${esc(t('courier.late', { minutes: s.latenessMinutes }))}</span>` : ''}</span></li>`).join('')
+    ? stops.map((s, i) => {
+      const changed = state.changed.has(stopKey(s));
+      return `<li class="row spread${changed ? ' changed' : ''}" ${i === 0 ? 'aria-current="step"' : ''} data-testid="stop-${esc(s.kind)}-${esc(s.orderId)}" data-changed="${changed}">
+        <span>${esc(t(`stop.${s.kind}`))} · ${esc(t('merchant.orderNo', { id: s.orderId.slice(-6) }))}${changed ? ` <span class="pill info">${esc(t('courier.changed'))}</span>` : ''}</span>
+        <span>${esc(time(s.eta))}${s.latenessMinutes > 0 ? ` <span class="pill warn">${esc(t('courier.late', { minutes: s.latenessMinutes }))}</span>` : ''}</span></li>`;
+    }).join('')
     : `<li class="muted">${esc(t('courier.noStops'))}</li>`;
 }
 
@@ -182,6 +200,8 @@ function nextStop(c, next, stops) {
     <div class="pick-actions">
       <button type="button" id="delivered" class="ok" data-testid="delivered">${esc(t('courier.delivered'))}</button>
     </div>
+    <label for="delivery-photo" class="button">${esc(t('courier.photoDelivered'))}</label>
+    <input id="delivery-photo" class="sr-only" type="file" accept="image/*" capture="environment" data-testid="delivery-photo">
     <label for="fail-reason">${esc(t('courier.failReason'))}</label>
     <select id="fail-reason" data-testid="fail-reason">
       <option value="${esc(t('courier.reasonAbsent'))}">${esc(t('courier.reasonAbsent'))}</option>
@@ -212,11 +232,18 @@ function wireNext(c, next, stops) {
     }
     act('delivered', { orderId: next.orderId, deliveryCode: code });
   });
+  $('#delivery-photo')?.addEventListener('change', (event) => deliverWithPhoto(next.orderId, event.target));
   $('#failed')?.addEventListener('click', () => act('failed', { orderId: next.orderId, reason: $('#fail-reason').value }));
 }
 
 async function act(path, body) {
   say($('#message'), '');
+  if (QUEUED.has(path)) {
+    enqueue(path, body);
+    render();
+    await flush();
+    return;
+  }
   try {
     const result = await api.post(`/api/couriers/${encodeURIComponent(state.courierId)}/${path}`, body);
     if (result?.courierId === state.courierId && typeof result.version === 'number') {
@@ -249,4 +276,181 @@ async function drawRoute() {
     tooltip: (f) => [f.properties?.kind, f.properties?.orderId?.slice(-6), f.properties?.eta ? time(f.properties.eta) : ''].filter(Boolean).join(' · '),
   });
   routeMap.setPoint('me', c.position?.lat, c.position?.lon, { color: '#166534', label: t('courier.me') });
+}
+
+// ----- The queue of actions: kept in localStorage, replayed in order when online -----
+function queueKey() {
+  return `md.courier.queue.${state.courierId}`;
+}
+
+function pendingActions() {
+  return state.courierId ? readJson(queueKey()) ?? [] : [];
+}
+
+function saveActions(actions) {
+  writeJson(queueKey(), actions);
+  renderPending();
+}
+
+function enqueue(path, body) {
+  // Only the newest position is worth sending.
+  const actions = pendingActions().filter((a) => !(path === 'position' && a.path === 'position'));
+  actions.push({ id: newKey(), path, body, at: new Date().toISOString() });
+  saveActions(actions);
+}
+
+function renderPending() {
+  const count = pendingActions().filter((a) => a.path !== 'position').length;
+  const el = $('#pending');
+  el.dataset.count = String(count);
+  el.dataset.state = count ? 'offline' : 'online';
+  el.textContent = count ? t('courier.pending', { count }) : '';
+  el.hidden = !count;
+}
+
+let flushing = null;
+
+/** Sends the queued actions one after another; stops at the first that cannot reach the server (tried again later). */
+function flush() {
+  flushing ??= drain().finally(() => (flushing = null));
+  return flushing;
+}
+
+async function drain() {
+  for (;;) {
+    const action = pendingActions()[0];
+    if (!action || !navigator.onLine) return;
+    let result = null;
+    try {
+      result = await api.post(`/api/couriers/${encodeURIComponent(state.courierId)}/${action.path}`, action.body, { 'Idempotency-Key': action.id });
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status === 0 || error.status === 429 || error.status >= 500) return; // still unreachable: later
+      if (!(error.status === 409 && (await alreadyDone(action)))) {
+        say($('#message'), describe(error), 'error');
+      }
+    }
+    saveActions(pendingActions().filter((a) => a.id !== action.id));
+    if (result?.courierId === state.courierId && typeof result.version === 'number') {
+      live.saw(`courier:${result.courierId}`, result.version);
+      show(result);
+    } else {
+      await live.resync('courier');
+      render();
+    }
+  }
+}
+
+/** A 409 for something the server already shows as done (a replay after an answer that never arrived) is a success. */
+async function alreadyDone(action) {
+  const courier = await api.get(`/api/couriers/${encodeURIComponent(state.courierId)}`).catch(() => null);
+  if (!courier) return false;
+  const onBoard = courier.onBoardOrderIds ?? [];
+  const inRoute = (kind, orderId) => (courier.route?.stops ?? []).some((s) => s.kind === kind && s.orderId === orderId);
+  switch (action.path) {
+    case 'pickup':
+      return action.body.orderIds.every((id) => onBoard.includes(id) || !inRoute('pickup', id));
+    case 'delivered':
+    case 'failed':
+      return !onBoard.includes(action.body.orderId) && !inRoute('delivery', action.body.orderId);
+    default:
+      return true;
+  }
+}
+
+/** The courier as the server has it, with the queued actions applied (what the courier has already done). */
+function projected(courier) {
+  const actions = pendingActions();
+  if (!actions.length) return courier;
+  let stops = courier.route?.stops ?? [];
+  let onBoard = [...(courier.onBoardOrderIds ?? [])];
+  let atMarketId = courier.atMarketId;
+  for (const a of actions) {
+    if (a.path === 'arrived') atMarketId = a.body.marketId;
+    if (a.path === 'pickup') {
+      stops = stops.filter((s) => !(s.kind === 'pickup' && a.body.orderIds.includes(s.orderId)));
+      onBoard = [...new Set([...onBoard, ...a.body.orderIds])];
+      atMarketId = null;
+    }
+    if (a.path === 'delivered' || a.path === 'failed') {
+      stops = stops.filter((s) => !(s.kind === 'delivery' && s.orderId === a.body.orderId));
+      onBoard = onBoard.filter((id) => id !== a.body.orderId);
+    }
+  }
+  return { ...courier, route: courier.route ? { ...courier.route, stops } : courier.route, onBoardOrderIds: onBoard, atMarketId };
+}
+
+// ----- A re-plan arriving live: which stops are new or moved -----
+function stopKey(stop) {
+  return `${stop.kind}:${stop.orderId}`;
+}
+
+function noteReplan(before, after) {
+  const old = before?.route;
+  const now = after.route;
+  if (!old || !now || old.plannedAt === now.plannedAt) {
+    if (!now) state.changed = new Set();
+    return;
+  }
+  // A stop is marked when it is new, its ETA moved, or it changed place among the stops both plans share.
+  const nowKeys = new Set(now.stops.map(stopKey));
+  const oldOrder = old.stops.map(stopKey).filter((k) => nowKeys.has(k));
+  const oldEta = new Map(old.stops.map((s) => [stopKey(s), s.eta]));
+  const newOrder = now.stops.map(stopKey).filter((k) => oldEta.has(k));
+  state.changed = new Set(now.stops.map(stopKey).filter((k) =>
+    !oldEta.has(k) || oldEta.get(k) !== now.stops.find((s) => stopKey(s) === k).eta || oldOrder.indexOf(k) !== newOrder.indexOf(k)));
+}
+
+// ----- Sharing the position while on shift: at most every 15 s, and only after moving more than 25 m -----
+let watchId = null;
+let lastSent = null;
+
+function watchPosition(onShift) {
+  if (!('geolocation' in navigator)) return;
+  if (onShift && watchId === null) {
+    watchId = navigator.geolocation.watchPosition(onPosition, () => {}, { enableHighAccuracy: true, maximumAge: 10_000 });
+  } else if (!onShift && watchId !== null) {
+    navigator.geolocation.clearWatch(watchId);
+    watchId = null;
+    lastSent = null;
+  }
+}
+
+function onPosition(position) {
+  const here = { lat: position.coords.latitude, lon: position.coords.longitude };
+  const now = Date.now();
+  if (lastSent && (now - lastSent.at < POSITION_EVERY_MS || metres(lastSent, here) <= POSITION_MIN_METRES)) return;
+  lastSent = { ...here, at: now };
+  act('position', here);
+}
+
+function metres(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
+}
+
+// ----- Delivered with a photo: upload (multipart field "photo"), then deliver with the photo's id as proof -----
+async function deliverWithPhoto(orderId, input) {
+  const file = input.files?.[0];
+  if (!file) return;
+  say($('#message'), t('courier.uploading'), 'info');
+  try {
+    const form = new FormData();
+    form.append('photo', file, file.name || 'delivery.jpg');
+    const token = await api.accessToken();
+    const response = await fetch(`/api/couriers/${encodeURIComponent(state.courierId)}/orders/${encodeURIComponent(orderId)}/photo`, {
+      method: 'POST',
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      body: form,
+    });
+    const data = await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, data);
+    await act('delivered', { orderId, photoRef: data.photoId });
+  } catch (error) {
+    say($('#message'), describe(error), 'error');
+  } finally {
+    input.value = '';
+  }
 }

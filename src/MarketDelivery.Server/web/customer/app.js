@@ -32,8 +32,9 @@ export const hooks = {
       throw error;
     }
   },
-  /** HOOK(substitution-approval): approve or reject a substitution the merchant proposed. Not served yet. */
-  substitutionDecision: null, // async (orderId, lineNo, approve) => OrderView
+  /** The customer's answer to a substitute the merchant picked: POST …/substitutions/{lineNo}/approve|reject. */
+  substitutionDecision: (orderId, lineNo, approve) =>
+    api.post(`/api/orders/${encodeURIComponent(orderId)}/substitutions/${encodeURIComponent(lineNo)}/${approve ? 'approve' : 'reject'}`),
 };
 
 // ----- Start -----
@@ -480,7 +481,7 @@ function showOrder(view) {
       <div class="row spread"><span><strong>${esc(l.name)}</strong> × ${l.quantity} <span class="muted">${esc(l.unit)}</span></span><span class="price">${esc(won(l.lineTotalWon))}</span></div>
       <div class="muted">${esc(subText(l.substitution))}</div>
       ${pickText(l)}
-      ${hooks.substitutionDecision && l.pick?.outcome === 'substituted' ? `<!-- HOOK(substitution-approval): approve / reject buttons go here -->` : ''}
+      ${proposalHtml(view, l)}
     </li>`).join('');
   const d = view.delivery;
   $('#order-delivery').innerHTML = `<h3>${esc(t('customer.delivery'))}</h3>
@@ -489,9 +490,69 @@ function showOrder(view) {
       <p data-testid="courier">${d.courierId ? esc(t('customer.courier', { courier: d.courierId })) : esc(t('customer.noCourier'))}</p>
       <p data-testid="eta">${d.eta ? esc(t('customer.eta', { time: time(d.eta) })) : ''}</p>
       ${d.planNote ? `<p class="muted">${esc(d.planNote)}</p>` : ''}
-      ${d.deliveredAt ? `<p class="pill ok">${esc(t('customer.deliveredAt', { time: time(d.deliveredAt) }))}</p>` : ''}` : `<p class="muted">${esc(t('customer.noDeliveryYet'))}</p>`}`;
+      ${d.deliveredAt ? `<p class="pill ok" data-testid="delivered-at">${esc(t('customer.deliveredAt', { time: time(d.deliveredAt) }))}</p>` : ''}` : `<p class="muted">${esc(t('customer.noDeliveryYet'))}</p>`}`;
   drawOrderMap(view, market);
 }
+
+// ----- A substitute waiting for the customer's answer -----
+// The countdown runs on this phone's clock from the moment the proposal was first seen (the server's clock may differ).
+const proposalSeen = new Map();
+
+function proposalRemaining(view, line) {
+  const p = line.proposal;
+  const key = `${view.orderId}:${line.lineNo}:${p.proposedAt}`;
+  if (!proposalSeen.has(key)) proposalSeen.set(key, Date.now());
+  const window = Date.parse(p.expiresAt) - Date.parse(p.proposedAt);
+  return Math.max(0, window - (Date.now() - proposalSeen.get(key)));
+}
+
+function countdownText(ms) {
+  const total = Math.ceil(ms / 1000);
+  return t('proposal.left', { minutes: Math.floor(total / 60), seconds: String(total % 60).padStart(2, '0') });
+}
+
+function proposalHtml(view, line) {
+  const p = line.proposal;
+  if (!p) return '';
+  if (p.status !== 'pending') {
+    return `<p data-testid="proposal-${esc(line.sku)}" data-status="${esc(p.status)}"><span class="pill ${p.status === 'approved' ? 'ok' : 'warn'}">${esc(t(`proposal.${p.status}`))}</span></p>`;
+  }
+  const offered = p.offered;
+  return `<div class="proposal" role="group" aria-labelledby="proposal-title-${line.lineNo}" data-testid="proposal-${esc(line.sku)}" data-status="pending">
+      <p id="proposal-title-${line.lineNo}"><strong>${esc(t('proposal.offer', { name: offered.name, quantity: offered.pickedQuantity, price: won(offered.chargedWon) }))}</strong></p>
+      <p class="muted" data-countdown data-testid="proposal-countdown-${esc(line.sku)}" data-order="${esc(view.orderId)}" data-line="${line.lineNo}">${esc(countdownText(proposalRemaining(view, line)))}</p>
+      <div class="row">
+        <button type="button" class="primary" data-decide="approve" data-line="${line.lineNo}" data-testid="approve-${esc(line.sku)}">${esc(t('proposal.approve'))}</button>
+        <button type="button" data-decide="reject" data-line="${line.lineNo}" data-testid="reject-${esc(line.sku)}">${esc(t('proposal.reject'))}</button>
+      </div>
+    </div>`;
+}
+
+$('#order-lines').addEventListener('click', async (event) => {
+  const button = event.target.closest('button[data-decide]');
+  if (!button || !state.order) return;
+  const orderId = state.order.orderId;
+  button.closest('.proposal').querySelectorAll('button').forEach((b) => (b.disabled = true));
+  try {
+    const view = await hooks.substitutionDecision(orderId, Number(button.dataset.line), button.dataset.decide === 'approve');
+    live.saw(`order:${orderId}`, view.version);
+    showOrder(view);
+    say($('#message'), t(button.dataset.decide === 'approve' ? 'proposal.approvedSay' : 'proposal.rejectedSay'), 'ok');
+  } catch (error) {
+    say($('#message'), describe(error), 'error');
+    const view = await api.get(`/api/orders/${encodeURIComponent(orderId)}`).catch(() => null);
+    if (view) showOrder(view);
+  }
+});
+
+setInterval(() => {
+  const view = state.order;
+  if (!view) return;
+  for (const el of document.querySelectorAll('#order-lines [data-countdown]')) {
+    const line = view.lines.find((l) => String(l.lineNo) === el.dataset.line);
+    if (line?.proposal?.status === 'pending') el.textContent = countdownText(proposalRemaining(view, line));
+  }
+}, 1000);
 
 function subText(sub) {
   if (!sub || sub.kind === 'none') return t('sub.noneShort');
