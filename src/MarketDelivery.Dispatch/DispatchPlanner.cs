@@ -111,7 +111,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             if (!insertOnly)
             {
                 var improved = Improve(solver, problem, options, Remaining(), travel, cancellationToken);
-                if (improved.Objective.Total < baseline.Objective.Total - Math.Max(0, settings.RerouteMinSaving))
+                if (IsWorthRerouting(improved.Objective, baseline.Objective, settings.RerouteMinSaving))
                 {
                     kept = false;
                     result = improved;
@@ -128,6 +128,26 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         var unassigned = built.Rejected.Concat(result.Unassigned.Select(u => Explain(u, built, settings))).ToList();
         var plan = new DispatchPlan(snapshot.Now, routes, unassigned, clock.Elapsed, violations);
         return new DispatchSolution(plan, problem, result, built.Epoch, baselineCost, kept);
+    }
+
+    /// <summary>
+    /// Whether the improved plan replaces the previous routes, ranked as the routing library ranks plans: service
+    /// (unassigned penalties and lateness) first, so any plan that is less late wins and no plan that is later does,
+    /// whatever it saves; then couriers and distance, which must save more than <paramref name="minSaving"/>.
+    /// </summary>
+    internal static bool IsWorthRerouting(ObjectiveBreakdown improved, ObjectiveBreakdown previous, double minSaving)
+    {
+        var service = improved.UnassignedPenalty + improved.LatenessCost;
+        var previousService = previous.UnassignedPenalty + previous.LatenessCost;
+        // Relative tolerance: the two sums are added up in different orders.
+        var tolerance = 1e-9 * Math.Max(1, Math.Max(Math.Abs(service), Math.Abs(previousService)));
+        if (Math.Abs(service - previousService) > tolerance)
+        {
+            return service < previousService;
+        }
+        var rest = improved.Total - service;
+        var previousRest = previous.Total - previousService;
+        return rest < previousRest - Math.Max(0, minSaving);
     }
 
     /// <summary>

@@ -12,6 +12,10 @@ if (args.Length > 0 && args[0] == "wave-bench")
 {
     return WaveBench.RunCli(args[1..]);
 }
+if (args.Length > 0 && args[0] == "sweep")
+{
+    return FleetSweep.RunCli(args[1..]);
+}
 
 var options = SimulationOptions.Parse(args, out var errors);
 if (errors.Count > 0)
@@ -97,6 +101,9 @@ internal static class Usage
             --baseline-only, --dispatcher-only
           dotnet run -c Release --project src/MarketDelivery.Simulation -- wave-bench [--orders 200] [--couriers 20]
             [--inserts 30] [--time-limit-ms 1500] [--insert-limit-ms 120] [--market mangwon] [--seed 1]
+          dotnet run -c Release --project src/MarketDelivery.Simulation -- sweep --markets amsa --seeds 1..5 --couriers 4..12
+            [any option above]: both runs per seed and fleet size, then a FLEET line (smallest fleet at >= 98 %
+            on time in every seed, and the (seed, fleet) pairs where the dispatcher is less punctual than the baseline)
         """;
 }
 internal static class SimDebug

@@ -56,7 +56,7 @@ public sealed record SimulationOptions
     /// <summary>Dispatcher: cost of using a courier at all, metres (couriers are paid for the shift, so low).</summary>
     public double UsedCourierCost { get; init; }
     /// <summary>Dispatcher: windows are planned to end this much earlier than booked (slack for travel-time noise).</summary>
-    public TimeSpan PlanningBuffer { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan PlanningBuffer { get; init; } = TimeSpan.FromMinutes(20);
     /// <summary>
     /// Dispatcher: trigger re-plans other than a new order search the whole plan (<c>Plan</c> within
     /// <see cref="ReplanTimeLimit"/>), as the dispatcher grain does; false sends them down the insert-only path.

@@ -1,0 +1,191 @@
+using System.Globalization;
+using MarketDelivery.Domain.Markets;
+
+namespace MarketDelivery.Simulation;
+
+/// <summary>
+/// Runs the dispatcher and the baseline for every fleet size and seed of a range, and finds for each the smallest
+/// fleet that keeps every seed at least <see cref="OnTimeTarget"/> % on time ("fleet98"). A dominance violation is a
+/// (seed, fleet) where the dispatcher delivered fewer orders on time than the baseline.
+/// </summary>
+public static class FleetSweep
+{
+    public const double OnTimeTarget = 98.0;
+
+    /// <summary>One simulated day at one fleet size: on-time counts over the same orders for both runs.</summary>
+    public sealed record Point(int Seed, int Fleet, int Orders, int DispatcherOnTime, int BaselineOnTime,
+        double DispatcherKmPerOrder, double BaselineKmPerOrder)
+    {
+        public double DispatcherPct => Orders == 0 ? 100 : 100.0 * DispatcherOnTime / Orders;
+        public double BaselinePct => Orders == 0 ? 100 : 100.0 * BaselineOnTime / Orders;
+        public bool DominanceViolated => DispatcherOnTime < BaselineOnTime;
+    }
+
+    public sealed record Outcome(int Seeds, int? Fleet98Dispatcher, int? Fleet98Baseline, double? FleetSavingPct, int DominanceViolations);
+
+    /// <summary>"a..b" (inclusive), "a,b,c" or a single number. Throws <see cref="FormatException"/> otherwise.</summary>
+    public static IReadOnlyList<int> ParseRange(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var dots = part.IndexOf("..", StringComparison.Ordinal);
+            if (dots < 0)
+            {
+                values.Add(int.Parse(part, NumberStyles.Integer, CultureInfo.InvariantCulture));
+                continue;
+            }
+            var from = int.Parse(part[..dots], NumberStyles.Integer, CultureInfo.InvariantCulture);
+            var to = int.Parse(part[(dots + 2)..], NumberStyles.Integer, CultureInfo.InvariantCulture);
+            if (to < from)
+            {
+                throw new FormatException($"The range '{part}' ends before it starts.");
+            }
+            for (var v = from; v <= to; v++)
+            {
+                values.Add(v);
+            }
+        }
+        if (values.Count == 0)
+        {
+            throw new FormatException($"'{text}' names no value.");
+        }
+        return values.Distinct().Order().ToList();
+    }
+
+    /// <summary>The smallest fleet at which every seed swept reaches the target; null if none does.</summary>
+    public static int? SmallestFleet(IReadOnlyList<Point> points, Func<Point, double> onTimePct, double target = OnTimeTarget)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(onTimePct);
+        var seeds = points.Select(p => p.Seed).Distinct().Count();
+        return points.GroupBy(p => p.Fleet)
+            .Where(g => g.Select(p => p.Seed).Distinct().Count() == seeds && g.All(p => onTimePct(p) >= target))
+            .Select(g => (int?)g.Key)
+            .Min();
+    }
+
+    public static Outcome Summarise(IReadOnlyList<Point> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var dispatcher = SmallestFleet(points, p => p.DispatcherPct);
+        var baseline = SmallestFleet(points, p => p.BaselinePct);
+        double? saving = dispatcher is { } d && baseline is { } b && b > 0 ? 100.0 * (b - d) / b : null;
+        return new Outcome(points.Select(p => p.Seed).Distinct().Count(), dispatcher, baseline, saving, points.Count(p => p.DominanceViolated));
+    }
+
+    public static string PointLine(Point p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"SWEEP seed={p.Seed} fleet={p.Fleet} orders={p.Orders} on_time_pct={p.DispatcherPct:0.00} baseline_on_time_pct={p.BaselinePct:0.00} km_per_order={p.DispatcherKmPerOrder:0.000} baseline_km_per_order={p.BaselineKmPerOrder:0.000}{(p.DominanceViolated ? " DOMINANCE-VIOLATION" : string.Empty)}");
+    }
+
+    public static string FleetLine(Outcome o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        static string N(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "none";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"FLEET seeds={o.Seeds} fleet98_dispatcher={N(o.Fleet98Dispatcher)} fleet98_baseline={N(o.Fleet98Baseline)} fleet_saving_pct={(o.FleetSavingPct is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "NaN")} dominance_violations={o.DominanceViolations}");
+    }
+
+    /// <summary>Splits the sweep's own options (<c>--seeds</c>, <c>--couriers</c>) from the day's options.</summary>
+    public static (IReadOnlyList<int> Seeds, IReadOnlyList<int> Fleets, SimulationOptions Options) ParseArgs(IReadOnlyList<string> args, out List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        errors = [];
+        IReadOnlyList<int> seeds = [1];
+        IReadOnlyList<int> fleets = [];
+        var rest = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] is "--seeds" or "--couriers")
+            {
+                if (i + 1 >= args.Count)
+                {
+                    errors.Add($"{args[i]} needs a value.");
+                    break;
+                }
+                try
+                {
+                    var values = ParseRange(args[i + 1]);
+                    if (values.Any(v => v < (args[i] == "--couriers" ? 1 : 0)))
+                    {
+                        errors.Add($"{args[i]} {args[i + 1]}: values must be positive.");
+                    }
+                    else if (args[i] == "--seeds")
+                    {
+                        seeds = values;
+                    }
+                    else
+                    {
+                        fleets = values;
+                    }
+                }
+                catch (Exception ex) when (ex is FormatException or OverflowException)
+                {
+                    errors.Add($"{args[i]} {args[i + 1]}: {ex.Message}");
+                }
+                i++;
+                continue;
+            }
+            rest.Add(args[i]);
+        }
+        if (fleets.Count == 0 && errors.Count == 0)
+        {
+            errors.Add("--couriers a..b is required.");
+        }
+        var options = SimulationOptions.Parse(rest, out var more);
+        errors.AddRange(more);
+        return (seeds, fleets, options);
+    }
+
+    public static int RunCli(IReadOnlyList<string> args)
+    {
+        var (seeds, fleets, options) = ParseArgs(args, out var errors);
+        if (errors.Count > 0)
+        {
+            foreach (var e in errors)
+            {
+                Console.Error.WriteLine(e);
+            }
+            return 2;
+        }
+        var catalog = SeedDataLoader.Load(SeedDataLoader.FindDataDirectory());
+        IReadOnlyList<Market> markets;
+        try
+        {
+            markets = DaySimulation.SelectMarkets(catalog, options.Markets);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+        var points = new List<Point>();
+        foreach (var seed in seeds)
+        {
+            foreach (var fleet in fleets)
+            {
+                var day = options with { Seed = seed, CouriersPerMarket = fleet };
+                var point = Run(markets, day);
+                points.Add(point);
+                Console.WriteLine(PointLine(point));
+            }
+        }
+        Console.WriteLine(FleetLine(Summarise(points)));
+        return 0;
+    }
+
+    /// <summary>One day at one fleet size, both runs on the same world.</summary>
+    public static Point Run(IReadOnlyList<Market> markets, SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var world = WorldGenerator.Generate(markets, options);
+        var baseline = Kpis.Of(DaySimulation.Run(world, DaySimulation.Baseline, options));
+        var dispatcher = Kpis.Of(DaySimulation.Run(world, DaySimulation.Dispatcher, options));
+        return new Point(options.Seed, options.CouriersPerMarket ?? 0, dispatcher.Orders, dispatcher.OnTime, baseline.OnTime,
+            dispatcher.KmPerOrder, baseline.KmPerOrder);
+    }
+}
