@@ -94,10 +94,11 @@ public sealed class MerchantDayTests(WebAppFixture fixture) : IClassFixture<WebA
         await phone.GetByTestId("my-orders").ClickAsync();
         await Expect(phone.GetByTestId("no-orders")).ToBeVisibleAsync();
 
-        var first = await ApiCalls.PlaceOrder(fixture.Http, customerId, "amsa-chaeso", "gamja");
+        // Each test of this class keeps to its own stall (one server for the class): this one orders from the butcher.
+        var first = await ApiCalls.PlaceOrder(fixture.Http, customerId, "amsa-jeongyuk", "samgyeopsal");
         var second = await ApiCalls.PlaceOrder(fixture.Http, customerId, "amsa-jeongyuk", "samgyeopsal");
-        var third = await ApiCalls.PlaceOrder(fixture.Http, customerId, "amsa-gwail", "sagwa-busa");
-        await ApiCalls.PlaceOrder(fixture.Http, "cu-someone-else", "amsa-gwail", "sagwa-busa"); // not theirs
+        var third = await ApiCalls.PlaceOrder(fixture.Http, customerId, "amsa-jeongyuk", "samgyeopsal");
+        await ApiCalls.PlaceOrder(fixture.Http, "cu-someone-else", "amsa-jeongyuk", "samgyeopsal"); // not theirs
 
         await phone.GotoAsync("/customer/#/");
         await phone.GetByTestId("my-orders").ClickAsync();
@@ -106,7 +107,7 @@ public sealed class MerchantDayTests(WebAppFixture fixture) : IClassFixture<WebA
         await Expect(rows.Nth(0)).ToHaveAttributeAsync("data-order", (string)third["orderId"]!);
         await Expect(rows.Nth(1)).ToHaveAttributeAsync("data-order", (string)second["orderId"]!);
         await Expect(rows.Nth(2)).ToHaveAttributeAsync("data-order", (string)first["orderId"]!);
-        await Expect(rows.Nth(0)).ToContainTextAsync("13,800원");
+        await Expect(rows.Nth(0)).ToContainTextAsync(((long)third["chargedTotalWon"]!).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + "원");
         await Expect(rows.Nth(0)).ToContainTextAsync("주문 접수");
         await PageChecks.CheckAtBothSizes(phone, "customer-history");
 

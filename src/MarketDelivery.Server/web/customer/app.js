@@ -563,6 +563,7 @@ const history = { orders: [], next: null };
 
 async function openOrders() {
   show('orders');
+  if (!state.markets.length) await loadMarkets();
   // The customer id as the server knows it (the token's customer scope, from /api/auth/me).
   const me = api.scopeOf('customer') ? api.account : await api.me();
   const id = me?.roles?.find((r) => r.role === 'customer')?.scopeId ?? customerId();
