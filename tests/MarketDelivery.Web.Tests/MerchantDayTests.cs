@@ -95,8 +95,11 @@ public sealed class MerchantDayTests(WebAppFixture fixture) : IClassFixture<WebA
         await Expect(phone.GetByTestId("no-orders")).ToBeVisibleAsync();
 
         // Each test of this class keeps to its own stall (one server for the class): this one orders from the butcher.
+        // The server's clock stands still in tests: a minute passes between orders so each is newer than the last.
         var first = await ApiCalls.PlaceOrder(fixture.Http, customerId, "amsa-jeongyuk", "samgyeopsal");
+        fixture.Server.Time.Advance(TimeSpan.FromMinutes(1));
         var second = await ApiCalls.PlaceOrder(fixture.Http, customerId, "amsa-jeongyuk", "samgyeopsal");
+        fixture.Server.Time.Advance(TimeSpan.FromMinutes(1));
         var third = await ApiCalls.PlaceOrder(fixture.Http, customerId, "amsa-jeongyuk", "samgyeopsal");
         await ApiCalls.PlaceOrder(fixture.Http, "cu-someone-else", "amsa-jeongyuk", "samgyeopsal"); // not theirs
 
