@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using MarketDelivery.Contracts.Common;
+using MarketDelivery.Contracts.Couriers;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Domain.Orders;
 using System.Security.Claims;
@@ -18,6 +20,9 @@ public sealed record PlaceOrderRequest(
     IReadOnlyList<OrderLineRequest> Lines);
 
 public sealed record CancelOrderRequest(string? Reason);
+
+/// <summary>The courier on the way with an order, as its customer sees them on the map.</summary>
+public sealed record OrderCourierView(string CourierId, string Name, GeoPosition? Position, DateTimeOffset? PositionAt, DateTimeOffset? Eta);
 
 /// <summary>Placing, reading and cancelling customer orders.</summary>
 public static class OrdersApi
@@ -53,6 +58,33 @@ public static class OrdersApi
             })
             .Rule(AuthPolicies.CustomerOrStaffOfOrder, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The order: status, lines with pick results, totals and refund in won. For its customer or the market's staff; only the customer sees the delivery code.");
+
+        orders.MapGet("/{orderId}/courier", async Task<Results<Ok<OrderCourierView>, ProblemHttpResult>> (string orderId, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
+            {
+                if (InputRules.Check().Id("orderId", orderId).Problem is { } bad)
+                {
+                    return bad;
+                }
+
+                var order = OrderIds.LooksLikeOrderId(orderId) ? await calls.Run(() => grains.GetGrain<IOrderGrain>(orderId).GetView(), aborted) : null;
+                if (order is null)
+                {
+                    return Problems.NotFound($"There is no order '{orderId}'.");
+                }
+
+                // Only the courier carrying the order, and only while it is on the way: before and after, no one's whereabouts.
+                if (order.Status != OrderStatus.OutForDelivery || order.Delivery?.CourierId is not { } courierId)
+                {
+                    return Problems.NotFound($"Order '{orderId}' is not out for delivery.");
+                }
+
+                var courier = await calls.Run(() => grains.GetGrain<ICourierGrain>(courierId).GetView(), aborted);
+                return courier is null
+                    ? Problems.NotFound($"Order '{orderId}' is not out for delivery.")
+                    : TypedResults.Ok(new OrderCourierView(courier.CourierId, courier.Profile.Name, courier.Position, courier.PositionAt, order.Delivery.Eta));
+            })
+            .Rule(AuthPolicies.CustomerOrStaffOfOrder, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("The courier carrying the order, while it is out for delivery (404 otherwise): name, last position and when it was reported, and the order's estimated arrival. For the order's customer or the market's staff.");
 
         orders.MapPost("/{orderId}/cancel", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string orderId, CancelOrderRequest? body, IGrainFactory grains) =>
             {

@@ -64,6 +64,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
 
         ["POST /api/orders"] = [Caller.CustomerA, Caller.CustomerB, Caller.Admin],
         ["GET /api/orders/{orderId}"] = [Caller.CustomerA, Caller.StaffA, Caller.Admin],
+        ["GET /api/orders/{orderId}/courier"] = [Caller.CustomerA, Caller.StaffA, Caller.Admin],
         ["POST /api/orders/{orderId}/cancel"] = [Caller.CustomerA, Caller.StaffA, Caller.Admin],
         ["POST /api/orders/{orderId}/requeue"] = [Caller.StaffA, Caller.Admin],
 

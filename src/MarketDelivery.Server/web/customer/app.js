@@ -2,7 +2,7 @@
 // stalls with a substitution preference per line, a bookable slot, place the order once (Idempotency-Key per basket),
 // then follow it live.
 import { initI18n, mountLanguageSwitch, onLanguageChange, t } from '/js/i18n.js';
-import { won, time, slotRange } from '/js/format.js';
+import { won, time, day, slotRange } from '/js/format.js';
 import { Api, ApiError, newKey, readJson, writeJson } from '/js/api.js';
 import { Live } from '/js/live.js';
 import { MarketMap } from '/js/map.js';
@@ -11,7 +11,6 @@ import { esc, $, mountConnectionBanner, say } from '/js/ui.js';
 const api = new Api('customer');
 const live = new Live(api);
 const BASKET_KEY = 'md.customer.basket';
-const ORDERS_KEY = 'md.customer.orders';
 
 const state = {
   markets: [],
@@ -23,14 +22,11 @@ const state = {
 
 // ----- Hooks for endpoints another engineer is adding; wired after their merge. -----
 export const hooks = {
-  /** HOOK(order-history): GET /api/customers/{customerId}/orders. Until it exists, orders placed on this device. */
-  async orderHistory(customerId) {
-    try {
-      return await api.get(`/api/customers/${encodeURIComponent(customerId)}/orders`);
-    } catch (error) {
-      if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return null;
-      throw error;
-    }
+  /** A page of the signed-in customer's orders, newest first; pass the page's `next` as `before` for older ones. */
+  async orderHistory(customerId, before = null, limit = 10) {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (before) query.set('before', before);
+    return api.get(`/api/customers/${encodeURIComponent(customerId)}/orders?${query}`);
   },
   /** The customer's answer to a substitute the merchant picked: POST …/substitutions/{lineNo}/approve|reject. */
   substitutionDecision: (orderId, lineNo, approve) =>
@@ -47,6 +43,7 @@ $('#sign-out').addEventListener('click', async () => {
   location.hash = '#/';
 });
 $('#orders-link').addEventListener('click', () => (location.hash = '#/orders'));
+$('#orders-more').addEventListener('click', moreOrders);
 onLanguageChange(() => render());
 window.addEventListener('hashchange', route);
 
@@ -107,7 +104,7 @@ function render() {
   if (state.view === 'shop') renderShop();
   if (state.view === 'basket') renderBasket();
   if (state.view === 'order' && state.order) showOrder(state.order);
-  if (state.view === 'orders') openOrders();
+  if (state.view === 'orders') renderOrders();
   updateBar();
 }
 
@@ -181,7 +178,8 @@ function renderMarkets() {
 async function openShop(marketId) {
   show('shop');
   if (!state.markets.length) await loadMarkets();
-  if (state.catalog?.marketId !== marketId) state.catalog = await api.get(`/api/markets/${encodeURIComponent(marketId)}/catalog`);
+  // Read again on every visit: merchants mark products sold out and back (a customer is in no stall's push group).
+  await loadCatalog(marketId);
   const basket = getBasket();
   if (basket.marketId !== marketId && basket.lines.length === 0) saveBasket({ ...emptyBasket(), marketId });
   renderShop();
@@ -212,7 +210,7 @@ function renderShop() {
 function productRow(stall, p, basket, disabled) {
   const line = basket.lines.find((l) => l.stallId === stall.id && l.sku === p.sku);
   const qty = line?.quantity ?? 0;
-  const available = p.available && (p.stock == null || p.stock > 0);
+  const available = isAvailable(p);
   const name = esc(p.name);
   return `<li class="row" data-testid="product-${esc(p.sku)}">
     <span class="grow"><strong>${name}</strong> <span class="muted">${esc(p.unit)}</span><br>
@@ -227,6 +225,14 @@ function productRow(stall, p, basket, disabled) {
 }
 
 // ----- Basket (one market; an Idempotency-Key per basket, kept until the order is placed) -----
+async function loadCatalog(marketId) {
+  state.catalog = await api.get(`/api/markets/${encodeURIComponent(marketId)}/catalog`);
+}
+
+function isAvailable(p) {
+  return !!p && p.available && (p.stock == null || p.stock > 0);
+}
+
 function emptyBasket() {
   return { marketId: null, lines: [], key: newKey(), slotId: null, address: '', lat: null, lon: null };
 }
@@ -279,9 +285,7 @@ async function openBasket() {
   show('basket');
   const basket = getBasket();
   if (!state.markets.length) await loadMarkets();
-  if (basket.marketId && state.catalog?.marketId !== basket.marketId) {
-    state.catalog = await api.get(`/api/markets/${encodeURIComponent(basket.marketId)}/catalog`);
-  }
+  if (basket.marketId) await loadCatalog(basket.marketId); // availability as the merchants set it now
   const market = state.markets.find((m) => m.id === basket.marketId);
   if (market && basket.lat == null) {
     // A starting point for the delivery location: near the market (the customer taps the map to move it).
@@ -368,11 +372,13 @@ function basketLine(stall, line) {
   const sub = line.substitution ?? { kind: 'none' };
   const selected = sub.kind === 'specific' ? sub.sku : sub.kind;
   const selectId = `sub-${line.stallId}-${line.sku}`;
-  return `<li data-testid="basket-line-${esc(line.sku)}">
-    <div class="row"><span class="grow"><strong>${esc(p?.name ?? line.sku)}</strong> <span class="muted">${esc(p?.unit ?? '')}</span></span>
+  const available = isAvailable(p);
+  return `<li data-testid="basket-line-${esc(line.sku)}" data-available="${available}">
+    <div class="row"><span class="grow"><strong>${esc(p?.name ?? line.sku)}</strong> <span class="muted">${esc(p?.unit ?? '')}</span>
+      ${available ? '' : `<span class="pill warn" data-testid="sold-out-${esc(line.sku)}">${esc(t('customer.soldOut'))}</span>`}</span>
       <span class="qty"><button type="button" data-add="${esc(line.sku)}" data-stall="${esc(line.stallId)}" data-delta="-1" aria-label="${esc(t('customer.less', { name: p?.name ?? line.sku }))}">−</button>
       <output>${line.quantity}</output>
-      <button type="button" data-add="${esc(line.sku)}" data-stall="${esc(line.stallId)}" data-delta="1" aria-label="${esc(t('customer.more', { name: p?.name ?? line.sku }))}">+</button></span>
+      <button type="button" data-add="${esc(line.sku)}" data-stall="${esc(line.stallId)}" data-delta="1" aria-label="${esc(t('customer.more', { name: p?.name ?? line.sku }))}" ${available ? '' : 'disabled'}>+</button></span>
       <span class="price">${esc(won((p?.priceWon ?? 0) * line.quantity))}</span></div>
     <label for="${esc(selectId)}">${esc(t('customer.substitution'))}</label>
     <select id="${esc(selectId)}" data-sub="${esc(line.sku)}" data-stall="${esc(line.stallId)}" data-testid="substitution-${esc(line.sku)}">
@@ -407,6 +413,14 @@ async function placeOrder() {
   $('#place').disabled = true;
   say($('#message'), t('customer.placing'));
   try {
+    // The catalogue as it is now: a product sold out since the basket was filled is named, not ordered.
+    await loadCatalog(basket.marketId);
+    const soldOut = basket.lines.filter((l) => !isAvailable(product(l.stallId, l.sku).product));
+    if (soldOut.length) {
+      renderBasket();
+      say($('#message'), t('customer.soldOutInBasket', { names: soldOut.map((l) => product(l.stallId, l.sku).product?.name ?? l.sku).join(', ') }), 'error');
+      return;
+    }
     const order = await api.post('/api/orders', {
       customerId: customerId(),
       marketId: basket.marketId,
@@ -414,7 +428,6 @@ async function placeOrder() {
       deliveryAddress: { lat: basket.lat, lon: basket.lon, text: basket.address.trim() },
       lines: basket.lines.map((l) => ({ stallId: l.stallId, sku: l.sku, quantity: l.quantity, substitution: { kind: l.substitution.kind, sku: l.substitution.sku ?? null } })),
     }, { 'Idempotency-Key': basket.key });
-    rememberOrder(order);
     saveBasket({ ...emptyBasket(), marketId: basket.marketId });
     location.hash = `#/order/${encodeURIComponent(order.orderId)}`;
   } catch (error) {
@@ -424,14 +437,6 @@ async function placeOrder() {
     placing = false;
     $('#place').disabled = false;
   }
-}
-
-function rememberOrder(order) {
-  const orders = readJson(ORDERS_KEY) ?? [];
-  if (!orders.some((o) => o.orderId === order.orderId)) {
-    orders.unshift({ orderId: order.orderId, marketId: order.marketId, slotStart: order.slotStart, slotEnd: order.slotEnd, placedAt: order.placedAt, customerId: order.customerId });
-  }
-  writeJson(ORDERS_KEY, orders.slice(0, 50));
 }
 
 // ----- Following an order live -----
@@ -585,36 +590,78 @@ async function drawOrderMap(view, market) {
     orderMap.fit('area');
   }
   orderMap.setPoint('destination', view.deliveryAddress.lat, view.deliveryAddress.lon, { color: '#1d4ed8', label: view.deliveryAddress.text });
-  const courierId = view.delivery?.courierId;
-  if (view.status === 'outForDelivery' && courierId) {
-    // The courier's position comes with the order's pushes (each one re-reads it); not every change of position is an
-    // order change, so while out for delivery it is also re-read every 20 s.
-    try {
-      const courier = await api.get(`/api/couriers/${encodeURIComponent(courierId)}`);
-      const position = courier.position ?? courier.lastPosition;
-      if (position) orderMap.setPoint('courier', position.lat, position.lon, { color: '#166534', label: t('customer.courierHere') });
-    } catch {
-      // Not allowed or unavailable: the map shows the destination only.
-    }
-    clearTimeout(drawOrderMap.timer);
-    drawOrderMap.timer = setTimeout(() => state.order?.orderId === view.orderId && drawOrderMap(state.order, market), 20000);
+  clearTimeout(drawOrderMap.timer);
+  if (view.status === 'outForDelivery') {
+    // Each order push re-reads the courier (drawOrderMap runs on every one); a courier moves without the order
+    // changing, so while out for delivery it is also re-read every 15 s.
+    const courier = await api.get(`/api/orders/${encodeURIComponent(view.orderId)}/courier`).catch(() => null);
+    if (state.order?.orderId !== view.orderId) return;
+    showCourier(courier);
+    drawOrderMap.timer = setTimeout(() => state.view === 'order' && state.order?.orderId === view.orderId && drawOrderMap(state.order, market), 15000);
   } else {
-    orderMap.setGeoJson('courier', null);
+    showCourier(null);
   }
 }
 
-// ----- My orders -----
+function showCourier(courier) {
+  const box = $('#order-courier');
+  if (courier?.position) {
+    orderMap.setPoint('courier', courier.position.lat, courier.position.lon, { color: '#166534', label: t('customer.courierHere') });
+  } else {
+    orderMap.setGeoJson('courier', null);
+  }
+  if (!box) return;
+  box.hidden = !courier;
+  box.innerHTML = courier
+    ? `<span data-testid="courier-name">${esc(t('customer.courierOnWay', { name: courier.name }))}</span>
+       ${courier.positionAt ? `<span class="muted" data-testid="courier-seen">${esc(t('customer.courierSeen', { time: time(courier.positionAt) }))}</span>` : ''}
+       ${courier.eta ? `<span data-testid="courier-eta">${esc(t('customer.eta', { time: time(courier.eta) }))}</span>` : ''}`
+    : '';
+}
+
+// ----- My orders (from the server, newest first, a page at a time) -----
+const history = { orders: [], next: null };
+
 async function openOrders() {
   show('orders');
-  let orders = null;
+  if (!state.markets.length) await loadMarkets();
+  // The customer id as the server knows it (the token's customer scope, from /api/auth/me).
+  const me = api.scopeOf('customer') ? api.account : await api.me();
+  const id = me?.roles?.find((r) => r.role === 'customer')?.scopeId ?? customerId();
+  const page = await hooks.orderHistory(id);
+  history.orders = page.orders;
+  history.next = page.next;
+  renderOrders();
+}
+
+async function moreOrders() {
+  if (!history.next) return;
+  const button = $('#orders-more');
+  button.disabled = true;
   try {
-    orders = await hooks.orderHistory(customerId());
-  } catch {
-    orders = null;
+    const page = await hooks.orderHistory(customerId(), history.next);
+    const known = new Set(history.orders.map((o) => o.orderId));
+    history.orders.push(...page.orders.filter((o) => !known.has(o.orderId)));
+    history.next = page.next;
+    renderOrders();
+  } catch (error) {
+    say($('#message'), describe(error), 'error');
+  } finally {
+    button.disabled = false;
   }
-  orders ??= readJson(ORDERS_KEY) ?? [];
-  $('#orders').innerHTML = orders.length
-    ? orders.map((o) => `<li><a class="button" style="width:100%;justify-content:space-between" href="#/order/${encodeURIComponent(o.orderId)}">
-        <span>${esc(slotRange(o.slotStart, o.slotEnd))}</span>${o.status ? `<span class="pill">${esc(t(`status.${o.status}`))}</span>` : ''}</a></li>`).join('')
-    : `<li class="muted">${esc(t('customer.noOrders'))}</li>`;
+}
+
+function renderOrders() {
+  const marketName = (id) => state.markets.find((m) => m.id === id)?.name ?? id;
+  const statusClass = (s) => (s === 'delivered' || s === 'readyForPickup' ? 'ok' : s === 'cancelled' || s === 'deliveryFailed' ? 'warn' : 'info');
+  $('#orders').innerHTML = history.orders.length
+    ? history.orders.map((o) => `<li data-testid="history-order" data-order="${esc(o.orderId)}">
+        <a class="button history-order" href="#/order/${encodeURIComponent(o.orderId)}">
+          <span class="grow"><strong>${esc(t('customer.orderOf', { market: marketName(o.marketId), slot: slotRange(o.slotStart, o.slotEnd) }))}</strong><br>
+            <span class="muted">${esc(t('customer.orderPlacedAt', { time: `${day(o.placedAt)} ${time(o.placedAt)}` }))}</span></span>
+          <span class="history-side"><span class="pill ${statusClass(o.status)}" data-status="${esc(o.status)}">${esc(t(`status.${o.status}`))}</span>
+            <span class="price">${esc(t('customer.orderTotal', { amount: won(o.chargedTotalWon) }))}</span></span>
+        </a></li>`).join('')
+    : `<li class="muted" data-testid="no-orders">${esc(t('customer.noOrders'))}</li>`;
+  $('#orders-more').hidden = !history.next;
 }

@@ -20,19 +20,26 @@ const state = {
   sound: localStorage.getItem('md.merchant.sound') !== 'off',
 };
 
-// ----- Hooks for endpoints another engineer is adding; wired after their merge. -----
-export const hooks = {
-  /** HOOK(stall-stock): toggle a product's availability. Renders into #stock once wired. */
-  setAvailability: null, // async (stallId, sku, available) => void
-  /** HOOK(stall-takings): the day's takings. Renders into #takings once wired. */
-  takings: null, // async (stallId) => { totalWon, ... }
+// ----- The stall's stock and its day -----
+export const stallApi = {
+  /** Sets whether a product of the stall can be ordered now; answers the product's new state (with its version). */
+  setAvailability: (stallId, sku, available) =>
+    api.request('PUT', `/api/stalls/${encodeURIComponent(stallId)}/products/${encodeURIComponent(sku)}/availability`, { available }),
+  /** Today's takings at the market: { date, ticketsConfirmed, takingsWon }. */
+  takings: (stallId) => api.get(`/api/stalls/${encodeURIComponent(stallId)}/takings`),
+  /** The stall's confirmed tickets. */
+  confirmedTickets: (stallId) => api.get(`/api/stalls/${encodeURIComponent(stallId)}/tickets?status=confirmed`),
 };
 
 await initI18n();
 mountLanguageSwitch($('#lang'));
 mountConnectionBanner($('#conn'), live);
 api.onSignedOut = () => start();
-onLanguageChange(() => renderTickets());
+onLanguageChange(() => {
+  renderTickets();
+  renderStock();
+  renderDay();
+});
 $('#sign-out').addEventListener('click', async () => {
   await live.stop();
   await api.signOut();
@@ -71,8 +78,18 @@ live.on('pickTicket', (ticket) => {
   } else {
     state.tickets.delete(ticket.ticketId);
     state.decisions.delete(ticket.ticketId);
+    if (ticket.status === 'confirmed') refreshDay();
   }
   renderTickets();
+});
+
+// A merchant (on this tablet or another) changed a product's availability: the stall group gets every change.
+live.on('product', (product) => {
+  if (product.stallId !== state.stallId) return;
+  const verdict = live.track(`product:${product.sku}`, product.version);
+  if (verdict === 'stale') return;
+  applyProduct(product);
+  if (verdict === 'gap') refreshStock();
 });
 
 start();
@@ -111,6 +128,8 @@ async function start() {
     await loadStall();
     show('tickets');
     renderTickets();
+    renderStock();
+    refreshDay();
     await live.join('stall', 'JoinStall', [state.stallId], onSnapshot, (error) => say($('#message'), describe(error), 'error'));
     if (!live.started) {
       live.started = true;
@@ -129,6 +148,8 @@ async function loadStall() {
     const stall = catalog.stalls.find((s) => s.id === state.stallId);
     if (stall) {
       state.stall = stall;
+      state.marketId = market.id;
+      for (const p of stall.products) live.saw(`product:${p.sku}`, p.version ?? 0);
       $('#stall-name').removeAttribute('data-i18n');
       $('#stall-name').textContent = stall.name;
       document.title = `${stall.name} · ${t('merchant.title')}`;
@@ -147,6 +168,9 @@ function onSnapshot(tickets) {
   if (state.loaded && added.length) arrived(added);
   state.loaded = true;
   renderTickets();
+  // A (re)join may follow missed pushes: the stock and the day are read again too.
+  refreshStock();
+  refreshDay();
 }
 
 function arrived(tickets) {
@@ -277,8 +301,117 @@ async function confirmTicket(tk, button) {
     state.decisions.delete(tk.ticketId);
     say($('#message'), t('merchant.confirmed', { id: tk.orderId.slice(-6) }));
     renderTickets();
+    refreshDay();
   } catch (error) {
     button.disabled = false;
     say($('#message'), describe(error), 'error');
   }
+}
+
+// ----- Stock: one big toggle per product -----
+function applyProduct(product) {
+  const p = state.stall?.products.find((x) => x.sku === product.sku);
+  if (!p) return;
+  if ((p.version ?? 0) > product.version) return;
+  Object.assign(p, { available: product.available, stock: product.stock, version: product.version });
+  renderStock();
+}
+
+/** Re-reads the stall's products from its market's catalogue (after a reconnect or a missed version). */
+async function refreshStock() {
+  if (!state.marketId) return;
+  try {
+    const catalog = await api.get(`/api/markets/${encodeURIComponent(state.marketId)}/catalog`);
+    const stall = catalog.stalls.find((s) => s.id === state.stallId);
+    for (const product of stall?.products ?? []) {
+      live.saw(`product:${product.sku}`, product.version ?? 0);
+      applyProduct(product);
+    }
+  } catch {
+    // Offline: the next reconnect reads it again.
+  }
+}
+
+function isAvailable(p) {
+  return p.available && (p.stock == null || p.stock > 0);
+}
+
+function renderStock() {
+  const section = $('#stock');
+  if (!state.stall) return;
+  section.hidden = false;
+  $('#stock-list').innerHTML = state.stall.products.map((p) => {
+    const available = isAvailable(p);
+    const stateText = t(available ? 'merchant.inStock' : 'merchant.outOfStock');
+    return `<li class="stock-item ${available ? '' : 'out'}" data-testid="stock-item-${esc(p.sku)}" data-available="${available}">
+      <span class="grow"><strong>${esc(p.name)}</strong> <span class="muted">${esc(p.unit)} · ${esc(won(p.priceWon))}</span><br>
+        <span class="pill ${available ? 'ok' : 'warn'}">${esc(stateText)}</span></span>
+      <button type="button" class="stock-toggle ${available ? '' : 'ok'}" data-sku="${esc(p.sku)}" data-testid="stock-${esc(p.sku)}"
+        aria-label="${esc(`${p.name}: ${t(available ? 'merchant.markOut' : 'merchant.markIn')}`)}">${esc(t(available ? 'merchant.markOut' : 'merchant.markIn'))}</button>
+    </li>`;
+  }).join('');
+  for (const button of $('#stock-list').querySelectorAll('button[data-sku]')) {
+    button.addEventListener('click', () => toggleStock(button.dataset.sku, button));
+  }
+}
+
+async function toggleStock(sku, button) {
+  const p = state.stall?.products.find((x) => x.sku === sku);
+  if (!p) return;
+  const available = !isAvailable(p);
+  button.disabled = true;
+  try {
+    // Setting the same state twice changes nothing: a retry after a lost answer is safe.
+    const product = await stallApi.setAvailability(state.stallId, sku, available);
+    live.saw(`product:${sku}`, product.version);
+    applyProduct(product);
+    say($('#message'), t('merchant.stockChanged', { name: p.name, state: t(available ? 'merchant.inStock' : 'merchant.outOfStock') }));
+    $(`#stock-list button[data-sku="${CSS.escape(sku)}"]`)?.focus();
+  } catch (error) {
+    button.disabled = false;
+    say($('#message'), describe(error), 'error');
+  }
+}
+
+// ----- The day: confirmed tickets and takings -----
+const day = { takings: null, confirmed: [] };
+let dayRead = 0;
+
+async function refreshDay() {
+  if (!state.stallId) return;
+  const read = ++dayRead;
+  try {
+    const [takings, confirmed] = await Promise.all([stallApi.takings(state.stallId), stallApi.confirmedTickets(state.stallId)]);
+    if (read !== dayRead) return; // a later read is under way
+    day.takings = takings;
+    // Today's (at the market) tickets only, newest confirmation first.
+    const today = takings.date;
+    day.confirmed = confirmed
+      .filter((tk) => marketDate(tk.slotStart) === today)
+      .sort((a, b) => Date.parse(b.confirmedAt ?? b.createdAt) - Date.parse(a.confirmedAt ?? a.createdAt));
+    renderDay();
+  } catch {
+    // Offline: the next reconnect reads it again.
+  }
+}
+
+function marketDate(value) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(value));
+}
+
+function renderDay() {
+  if (!day.takings) return;
+  $('#takings').hidden = false;
+  $('#takings-total').textContent = won(day.takings.takingsWon);
+  $('#takings-count').textContent = t('merchant.confirmedCount', { count: day.takings.ticketsConfirmed });
+  $('#confirmed-tickets').innerHTML = day.confirmed.length
+    ? day.confirmed.map((tk) => `<li class="row spread" data-testid="confirmed-${esc(tk.ticketId)}">
+        <span>${esc(slotRange(tk.slotStart, tk.slotEnd))} · ${esc(t('merchant.orderNo', { id: tk.orderId.slice(-6) }))}</span>
+        <span class="price">${esc(won(chargedOf(tk)))}</span></li>`).join('')
+    : `<li class="muted">${esc(t('merchant.noConfirmed'))}</li>`;
+}
+
+/** What a confirmed ticket charged: its lines' picks (short and substituted lines charge what was really picked). */
+function chargedOf(tk) {
+  return tk.lines.reduce((sum, l) => sum + (l.pick?.chargedWon ?? 0), 0);
 }
