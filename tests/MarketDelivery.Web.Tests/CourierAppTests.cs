@@ -15,10 +15,8 @@ public sealed class CourierAppTests(WebAppFixture fixture) : IClassFixture<WebAp
     static CourierAppTests() => SetDefaultExpectTimeout(30_000);
 
     [Fact]
-    public async Task A_courier_registers_starts_a_shift_and_follows_the_route_to_the_delivery()
+    public async Task Staff_register_a_courier_who_starts_a_shift_and_follows_the_route_to_the_delivery()
     {
-        // Staff register couriers (PUT /api/couriers/{id} is staff-only).
-        await ApiCalls.RegisterCourier(fixture.Http, "amsa-courier-1");
         var phone = await fixture.NewUserPage(WebAppFixture.Phone);
         // The phone's clock shows the server's business time (the shift's planned end is computed from it).
         await phone.Clock.SetFixedTimeAsync(MarketServer.DefaultNow.UtcDateTime);
@@ -27,14 +25,11 @@ public sealed class CourierAppTests(WebAppFixture fixture) : IClassFixture<WebAp
         await phone.GetByLabel("아이디", new() { Exact = true }).FillAsync("amsa-courier-1");
         await phone.GetByLabel("PIN", new() { Exact = true }).FillAsync("2468");
         await phone.GetByTestId("sign-in").ClickAsync();
+        // Not registered yet: only market staff register couriers.
+        await Expect(phone.GetByTestId("unregistered")).ToBeVisibleAsync();
+        await PageChecks.CheckAtBothSizes(phone, "courier-unregistered");
 
-        await phone.GetByTestId("shift-hours").SelectOptionAsync("6");
-        await phone.GetByTestId("start-shift").ClickAsync();
-        await Expect(phone.GetByTestId("end-shift")).ToBeVisibleAsync();
-        await Expect(phone.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "online");
-        await PageChecks.CheckAtBothSizes(phone, "courier-on-shift");
-
-        // Market staff watch the board on a tablet.
+        // Market staff sign in on the board (a tablet) and register the courier for their market.
         var board = await fixture.NewUserPage(WebAppFixture.Tablet);
         await board.GotoAsync("/board/");
         await PageChecks.CheckAtBothSizes(board, "board-sign-in");
@@ -42,6 +37,19 @@ public sealed class CourierAppTests(WebAppFixture fixture) : IClassFixture<WebAp
         await board.GetByLabel("비밀번호", new() { Exact = true }).FillAsync("demo-staff-2026");
         await board.GetByTestId("sign-in").ClickAsync();
         await Expect(board.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "online");
+        await board.GetByTestId("register-courier-id").FillAsync("amsa-courier-1");
+        await board.GetByTestId("register-courier-name").FillAsync("김배달");
+        await board.GetByTestId("register-courier-mode").SelectOptionAsync("bicycle");
+        await board.GetByTestId("register-courier").ClickAsync();
+        await Expect(board.GetByTestId("register-message")).ToContainTextAsync("amsa-courier-1");
+        await PageChecks.CheckAtBothSizes(board, "board-courier-registered");
+
+        await phone.GetByTestId("check-registration").ClickAsync();
+        await phone.GetByTestId("shift-hours").SelectOptionAsync("6");
+        await phone.GetByTestId("start-shift").ClickAsync();
+        await Expect(phone.GetByTestId("end-shift")).ToBeVisibleAsync();
+        await Expect(phone.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "online");
+        await PageChecks.CheckAtBothSizes(phone, "courier-on-shift");
 
         // An order is placed and picked (the board shows it live); 44 minutes before its slot staff plan the wave.
         var order = await ApiCalls.PlaceOrder(fixture.Http, "cu-courier-test", "amsa-dubu", "son-dubu");

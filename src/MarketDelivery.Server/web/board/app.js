@@ -40,6 +40,28 @@ $('#signin-form').addEventListener('submit', async (event) => {
     say($('#message'), error instanceof ApiError && error.status === 401 ? t('merchant.signInFailed') : describe(error), 'error');
   }
 });
+// Staff register the couriers of their market (the courier app cannot: a courier's profile is the market's to set).
+$('#register-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const id = $('#reg-id').value.trim();
+  const market = state.market;
+  try {
+    await api.request('PUT', `/api/couriers/${encodeURIComponent(id)}`, {
+      name: $('#reg-name').value.trim(),
+      district: market?.district ?? '',
+      mode: $('#reg-mode').value,
+      capacityGrams: 20000,
+      capacityBags: 6,
+      marketIds: [state.marketId],
+      skills: [],
+    });
+    say($('#register-message'), t('board.registered', { id }), 'ok');
+    event.target.reset();
+  } catch (error) {
+    say($('#register-message'), describe(error), 'error');
+  }
+});
+
 $('#plan').addEventListener('click', async () => {
   try {
     applyBoard(await api.post(`/api/markets/${encodeURIComponent(state.marketId)}/dispatch/plan`));

@@ -1,4 +1,4 @@
-// The courier's phone: sign in, register once, start and end the shift, the route with the next stop first and big,
+// The courier's phone: sign in (market staff register couriers on the board), start and end the shift, the route with the next stop first and big,
 // a map of the route (GeoJSON, no tiles), and the actions at each stop: arrived, picked up, delivered with the
 // customer's code or a photo, or failed with a reason. Live from the courier's own group.
 // A dropped connection loses no action: arrived, picked up, delivered, failed and positions wait in a queue in
@@ -40,7 +40,7 @@ $('#signin-form').addEventListener('submit', async (event) => {
     say($('#message'), error instanceof ApiError && error.status === 401 ? t('merchant.signInFailed') : describe(error), 'error');
   }
 });
-$('#register-form').addEventListener('submit', register);
+$('#check-registration').addEventListener('click', () => start());
 
 live.on('courier', (view) => {
   if (view.courierId !== state.courierId) return;
@@ -95,29 +95,10 @@ async function start() {
       if (!(error instanceof ApiError && error.status === 404)) throw error;
     }
     if (!courier) {
-      $('#reg-market').innerHTML = state.markets.map((m) => `<option value="${esc(m.id)}">${esc(m.name)}</option>`).join('');
-      view('register');
+      // Only market staff register couriers (on the board): until then there is nothing to work on.
+      view('unregistered');
       return;
     }
-    await follow(courier);
-  } catch (error) {
-    say($('#message'), describe(error), 'error');
-  }
-}
-
-async function register(event) {
-  event.preventDefault();
-  const market = state.markets.find((m) => m.id === $('#reg-market').value);
-  try {
-    const courier = await api.request('PUT', `/api/couriers/${encodeURIComponent(state.courierId)}`, {
-      name: api.account?.name ?? state.courierId,
-      district: market?.district ?? '',
-      mode: $('#reg-mode').value,
-      capacityGrams: 20000,
-      capacityBags: 6,
-      marketIds: [market.id],
-      skills: [],
-    });
     await follow(courier);
   } catch (error) {
     say($('#message'), describe(error), 'error');
