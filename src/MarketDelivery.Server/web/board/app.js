@@ -7,7 +7,7 @@ import { won, time, slotRange } from '/js/format.js';
 import { Api, ApiError } from '/js/api.js';
 import { Live } from '/js/live.js';
 import { MarketMap } from '/js/map.js';
-import { esc, $, mountConnectionBanner, say } from '/js/ui.js';
+import { esc, $, mountConnectionBanner, say, describe, view } from '/js/ui.js';
 
 const api = new Api('board');
 const live = new Live(api);
@@ -96,19 +96,6 @@ live.on('courier', (courier) => {
 });
 
 start();
-
-function describe(error) {
-  if (error instanceof ApiError) {
-    if (error.status >= 500) return t('common.tryAgain');
-    const fields = error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : '';
-    return `${error.message}${fields ? ` ${fields}` : ''}`;
-  }
-  return navigator.onLine ? String(error?.message ?? error) : t('live.offline');
-}
-
-function view(name) {
-  for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== `view-${name}`;
-}
 
 async function start() {
   const signedIn = api.signedIn;

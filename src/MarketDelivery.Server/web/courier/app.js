@@ -9,7 +9,7 @@ import { time } from '/js/format.js';
 import { Api, ApiError, newKey, readJson, writeJson } from '/js/api.js';
 import { Live } from '/js/live.js';
 import { MarketMap } from '/js/map.js';
-import { esc, $, mountConnectionBanner, say } from '/js/ui.js';
+import { esc, $, mountConnectionBanner, say, describe, view } from '/js/ui.js';
 
 const api = new Api('courier');
 const live = new Live(api);
@@ -57,19 +57,6 @@ window.addEventListener('online', () => flush());
 setInterval(() => navigator.onLine && pendingActions().length && flush(), 5000);
 
 start();
-
-function describe(error) {
-  if (error instanceof ApiError) {
-    if (error.status >= 500) return t('common.tryAgain');
-    const fields = error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : '';
-    return `${error.message}${fields ? ` ${fields}` : ''}`;
-  }
-  return navigator.onLine ? String(error?.message ?? error) : t('live.offline');
-}
-
-function view(name) {
-  for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== `view-${name}`;
-}
 
 async function start() {
   const signedIn = api.signedIn;

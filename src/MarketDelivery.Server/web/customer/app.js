@@ -3,10 +3,10 @@
 // then follow it live.
 import { initI18n, mountLanguageSwitch, onLanguageChange, t } from '/js/i18n.js';
 import { won, time, day, slotRange } from '/js/format.js';
-import { Api, ApiError, newKey, readJson, writeJson } from '/js/api.js';
+import { Api, newKey, readJson, writeJson } from '/js/api.js';
 import { Live } from '/js/live.js';
 import { MarketMap } from '/js/map.js';
-import { esc, $, mountConnectionBanner, say } from '/js/ui.js';
+import { esc, $, mountConnectionBanner, say, describe } from '/js/ui.js';
 
 const api = new Api('customer');
 const live = new Live(api);
@@ -106,15 +106,6 @@ function render() {
   if (state.view === 'order' && state.order) showOrder(state.order);
   if (state.view === 'orders') renderOrders();
   updateBar();
-}
-
-function describe(error) {
-  if (error instanceof ApiError) {
-    if (error.status === 0 || error.status >= 500) return t('common.tryAgain');
-    const fields = error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : '';
-    return `${error.message}${fields ? ` ${fields}` : ''}`;
-  }
-  return navigator.onLine ? String(error?.message ?? error) : t('live.offline');
 }
 
 // ----- Sign-in -----

@@ -1,5 +1,6 @@
 // Small DOM helpers shared by the apps: escaping, the connection banner, status messages.
 import { t, onLanguageChange } from './i18n.js';
+import { ApiError } from './api.js';
 
 export function esc(value) {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -50,4 +51,19 @@ export function chime() {
   } catch {
     // No audio: the highlight and the announcement still show the new ticket.
   }
+}
+
+/** An error as a person reads it: the problem's detail and field messages, "try again" for a server or network failure, or "offline". */
+export function describe(error) {
+  if (error instanceof ApiError) {
+    if (error.status === 0 || error.status >= 500) return t('common.tryAgain');
+    const fields = error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : '';
+    return `${error.message}${fields ? ` ${fields}` : ''}`;
+  }
+  return navigator.onLine ? String(error?.message ?? error) : t('live.offline');
+}
+
+/** Shows the page's section <c>view-{name}</c> and hides the others. */
+export function view(name) {
+  for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== `view-${name}`;
 }

@@ -5,7 +5,7 @@ import { initI18n, mountLanguageSwitch, onLanguageChange, t } from '/js/i18n.js'
 import { won, time, slotRange } from '/js/format.js';
 import { Api, ApiError } from '/js/api.js';
 import { Live } from '/js/live.js';
-import { esc, $, mountConnectionBanner, say, chime } from '/js/ui.js';
+import { esc, $, mountConnectionBanner, say, chime, describe } from '/js/ui.js';
 
 const api = new Api('merchant');
 const live = new Live(api);
@@ -93,15 +93,6 @@ live.on('product', (product) => {
 });
 
 start();
-
-function describe(error) {
-  if (error instanceof ApiError) {
-    if (error.status >= 500) return t('common.tryAgain');
-    const fields = error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : '';
-    return `${error.message}${fields ? ` ${fields}` : ''}`;
-  }
-  return navigator.onLine ? String(error?.message ?? error) : t('live.offline');
-}
 
 function show(view) {
   for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== `view-${view}`;
