@@ -78,7 +78,7 @@ public sealed record DispatchBoard(
     [property: Id(6)] double? LastSolveMilliseconds,
     [property: Id(7)] ImmutableArray<string> Violations,
     [property: Id(8)] int Version = 0,
-    [property: Id(9)] ImmutableArray<CourierDispatchInfo> Couriers = default);
+    [property: Id(9)] ImmutableArray<CourierDispatchInfo>? Couriers = null);
 
 /// <summary>
 /// Plans a market's deliveries. Orders and couriers report to it one-way, so no grain ever waits on the
