@@ -61,3 +61,15 @@ internal sealed class ProductDto
     public bool? Available { get; set; }
     public int? Stock { get; set; }
 }
+
+internal sealed class DistrictsFileDto
+{
+    public List<DistrictDto?>? Districts { get; set; }
+}
+
+internal sealed class DistrictDto
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public List<string?>? Markets { get; set; }
+}

@@ -18,6 +18,9 @@ public static partial class SeedDataLoader
     /// <summary>Sub-folder of the data directory holding one JSON file per market.</summary>
     public const string MarketsFolder = "markets";
 
+    /// <summary>Optional file of the data directory grouping markets into districts that share couriers.</summary>
+    public const string DistrictsFile = "districts.json";
+
     /// <summary>Environment variable that overrides the data directory (used when no path is passed).</summary>
     public const string DataDirectoryVariable = "MARKETDELIVERY_DATA";
 
@@ -84,7 +87,77 @@ public static partial class SeedDataLoader
         }
 
         markets.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
-        return new MarketCatalog(markets);
+        var districts = ReadDistricts(root, markets);
+        return new MarketCatalog(markets, districts);
+    }
+
+    /// <summary>Reads <see cref="DistrictsFile"/> if present; every failure names the file and the district.</summary>
+    private static List<District> ReadDistricts(string root, List<Market> markets)
+    {
+        var path = Path.Combine(root, DistrictsFile);
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+        DistrictsFileDto? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize<DistrictsFileDto>(File.ReadAllText(path), MarketJsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new SeedDataException(DistrictsFile, DescribeJsonError(ex), ex);
+        }
+        catch (IOException ex)
+        {
+            throw new SeedDataException(DistrictsFile, $"cannot read file: {ex.Message}", ex);
+        }
+        if (dto?.Districts is null)
+        {
+            throw new SeedDataException(DistrictsFile, "districts is missing");
+        }
+
+        var known = markets.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        var districts = new List<District>();
+        for (var i = 0; i < dto.Districts.Count; i++)
+        {
+            var d = dto.Districts[i] ?? throw new SeedDataException(DistrictsFile, $"districts[{i}] is missing");
+            var id = d.Id?.Trim();
+            if (string.IsNullOrEmpty(id) || !SlugPattern().IsMatch(id))
+            {
+                throw new SeedDataException(DistrictsFile, $"districts[{i}].id must be a lowercase ascii slug (a-z, 0-9, '-')");
+            }
+            var at = $"district '{id}'";
+            if (districts.Exists(x => x.Id == id))
+            {
+                throw new SeedDataException(DistrictsFile, $"duplicate district id '{id}'");
+            }
+            if (known.TryGetValue(id, out var sameId) && d.Markets?.Contains(id) != true)
+            {
+                throw new SeedDataException(DistrictsFile, $"{at} takes the id of market '{sameId.Id}', which it does not contain");
+            }
+            var name = string.IsNullOrWhiteSpace(d.Name) ? throw new SeedDataException(DistrictsFile, $"{at}: name is missing") : d.Name.Trim();
+            if (d.Markets is null || d.Markets.Count == 0)
+            {
+                throw new SeedDataException(DistrictsFile, $"{at} has no markets");
+            }
+            var ids = new List<string>();
+            foreach (var marketId in d.Markets)
+            {
+                if (marketId is null || !known.ContainsKey(marketId))
+                {
+                    throw new SeedDataException(DistrictsFile, $"{at} names unknown market '{marketId}'");
+                }
+                if (!taken.TryAdd(marketId, id))
+                {
+                    throw new SeedDataException(DistrictsFile, $"market '{marketId}' is in two districts ('{taken[marketId]}' and '{id}')");
+                }
+                ids.Add(marketId);
+            }
+            districts.Add(new District(id, name, ids.AsReadOnly()));
+        }
+        return districts;
     }
 
     /// <summary>
