@@ -29,7 +29,7 @@ public sealed record FleetAdvisorOptions
     public int MaxFleet { get; init; } = 40;
 }
 
-/// <summary>One local clock hour of the advice: couriers on the road at once at most, and the km they ride.</summary>
+/// <summary>One local clock hour of the advice: couriers riding or serving a stop at once at most, and the km they ride.</summary>
 public sealed record AdvisedHour(TimeOnly Start, int Couriers, double CourierKm);
 
 /// <summary>A fleet size tried and the share of orders it delivered on time.</summary>
@@ -37,7 +37,7 @@ public sealed record FleetTrial(int Fleet, double OnTimePct);
 
 /// <summary>
 /// The fleet for one market's day: the smallest full-day fleet whose simulated day reaches the target
-/// (<see cref="Fleet"/>), and per opening hour how many of its couriers were busy at once and how far they rode.
+/// (<see cref="Fleet"/>), and per opening hour how many of its couriers were on the road at once and how far they rode.
 /// </summary>
 public sealed record FleetAdvice(
     string MarketId,
@@ -60,7 +60,7 @@ public sealed record FleetAdvice(
 /// <summary>
 /// Advises market staff how many couriers a day needs: simulates the day with the dispatcher (the same engine as the
 /// fleet sweep) for growing fleets until one keeps the on-time target, then reads per hour how many couriers that
-/// day kept busy at once. Pure CPU work with no I/O: callers off a request thread run it on the thread pool.
+/// day had on the road at once. Pure CPU work with no I/O: callers off a request thread run it on the thread pool.
 /// </summary>
 public static class FleetAdvisor
 {
@@ -159,8 +159,9 @@ public static class FleetAdvisor
     }
 
     /// <summary>
-    /// Per opening hour: the most couriers busy at the same moment (riding, waiting at a stop, serving) and the km
-    /// ridden, legs split by time. Riding before opening or after closing counts in the first or last hour. An hour a
+    /// Per opening hour: the most couriers on the road at the same moment (riding a leg or serving a stop) and the km
+    /// ridden, legs split by time. Waiting is left out: the planner hands out work to every courier on shift, so a
+    /// courier waiting at the hand-over point for an order still being picked is one the hour could do without. Riding before opening or after closing counts in the first or last hour. An hour a
     /// delivery window covers gets at least one courier, since orders may still be booked for it.
     /// </summary>
     private static List<AdvisedHour> Hours(Market market, DateOnly date, RunResult run)
@@ -172,6 +173,7 @@ public static class FleetAdvisor
         var starts = Enumerable.Range(0, hourCount).Select(h => MarketTimeZones.At(zone, date, opens.AddHours(h))).ToList();
         var windows = market.Slots.Select(t => market.SlotOn(date, t)).ToList();
         var hours = new List<AdvisedHour>(hourCount);
+        var active = run.Couriers.Select(Active).ToList();
         for (var h = 0; h < hourCount; h++)
         {
             var from = starts[h];
@@ -179,7 +181,7 @@ public static class FleetAdvisor
             var lo = h == 0 ? DateTimeOffset.MinValue : from;
             var hi = h == hourCount - 1 ? DateTimeOffset.MaxValue : to;
             var metres = run.Couriers.SelectMany(c => c.Legs).Sum(l => Share(l, lo, hi));
-            var couriers = MostAtOnce(run.Couriers, from, to);
+            var couriers = MostAtOnce(active, from, to);
             if (couriers == 0 && windows.Any(w => w.Start < to && w.End > from))
             {
                 couriers = 1;
@@ -205,13 +207,37 @@ public static class FleetAdvisor
         return end <= start ? 0 : leg.Metres * (end - start).TotalSeconds / span;
     }
 
-    private static int MostAtOnce(IReadOnlyList<CourierOutcome> couriers, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>A courier's stretches on the road (legs ridden, stops served), merged and in time order.</summary>
+    private static List<BusyInterval> Active(CourierOutcome courier)
     {
-        // +1 when a busy stretch starts, -1 when it ends; ends sort before starts at the same instant.
+        var stretches = courier.Legs.Select(l => new BusyInterval(l.Depart, l.Arrive))
+            .Concat(courier.Stops.Where(s => s.Kind != SimStopKind.Return).Select(s =>
+                new BusyInterval(s.At, s.At + (s.Kind == SimStopKind.Pickup ? MarketRun.PickupService : MarketRun.DeliveryService))))
+            .OrderBy(b => b.Start)
+            .ToList();
+        var merged = new List<BusyInterval>(stretches.Count);
+        foreach (var b in stretches)
+        {
+            if (merged.Count > 0 && b.Start <= merged[^1].End)
+            {
+                merged[^1] = merged[^1] with { End = b.End > merged[^1].End ? b.End : merged[^1].End };
+            }
+            else
+            {
+                merged.Add(b);
+            }
+        }
+
+        return merged;
+    }
+
+    private static int MostAtOnce(IReadOnlyList<List<BusyInterval>> couriers, DateTimeOffset from, DateTimeOffset to)
+    {
+        // +1 when a stretch starts, -1 when it ends; ends sort before starts at the same instant.
         var events = new List<(DateTimeOffset At, int Delta)>();
         foreach (var c in couriers)
         {
-            foreach (var b in c.Busy)
+            foreach (var b in c)
             {
                 var start = b.Start > from ? b.Start : from;
                 var end = b.End < to ? b.End : to;
