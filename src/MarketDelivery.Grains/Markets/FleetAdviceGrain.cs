@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using MarketDelivery.Contracts.Markets;
 using MarketDelivery.Domain;
@@ -20,12 +19,6 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
-    /// <summary>How far back delivered orders count as history: four weeks gives four of the same weekday.</summary>
-    public const int HistoryDays = 28;
-
-    /// <summary>Without any same weekday in the history, the last days this many count instead.</summary>
-    public const int RecentDays = 7;
-
     // One simulation at a time per server: it takes a core for seconds, and the server has requests to answer.
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
@@ -39,7 +32,7 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
         var (market, date) = Parse(this.GetPrimaryKeyString());
         var now = clock.GetUtcNow();
         var demand = await ReadDemand(market, date, now);
-        var counts = Counts(demand);
+        var counts = FleetDemand.Key(demand);
         if (_advice is not null && _adviceCounts == counts && now < _advice.ExpiresAt)
         {
             return new FleetAdviceAnswer(_advice, Computing: false);
@@ -81,7 +74,7 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
             var report = new FleetAdviceReport(
                 market.Id,
                 date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                Basis(demand),
+                FleetDemand.Basis(demand),
                 advice.Orders,
                 demand.Sum(d => d.Booked),
                 advice.Fleet,
@@ -108,70 +101,22 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
         }
     }
 
-    /// <summary>A slot of the day, its orders booked now, and the orders the advice plans for.</summary>
-    private sealed record SlotDemand(BookableSlot Slot, int Booked, int Expected, string Basis);
-
-    /// <summary>
-    /// Per slot: a slot past its cut-off gets no more orders, so its bookings are its demand; otherwise the larger of
-    /// the bookings and the estimate (history of the same weekday, else of recent days, else the demand model).
-    /// </summary>
     private async Task<IReadOnlyList<SlotDemand>> ReadDemand(Market market, DateOnly date, DateTimeOffset now)
     {
         var dayStart = MarketTimeZones.At(market.TimeZone, date, TimeOnly.MinValue);
-        var today = market.LocalDate(now);
-        var historyEnd = MarketTimeZones.At(market.TimeZone, date < today ? date : today, TimeOnly.MinValue);
+        var (historyFrom, historyTo) = FleetDemand.HistoryRange(market, date, now);
         var booked = await views.SlotCountsOfMarketAsync(market.Id, dayStart, dayStart.AddDays(1));
-        var past = await views.SlotCountsOfMarketAsync(market.Id, historyEnd.AddDays(-HistoryDays), historyEnd);
-
-        var (estimate, basis) = History(market, date, today, past);
-        if (estimate is null)
+        var history = await views.SlotCountsOfMarketAsync(market.Id, historyFrom, historyTo);
+        var estimate = FleetDemand.FromHistory(market, date, now, history);
+        if (estimate is not null)
         {
-            _model ??= await Task.Run(() => FleetAdvisor.ModelDemand(market, date));
-            (estimate, basis) = (_model, FleetAdviceBasis.Model);
+            return FleetDemand.Of(market, date, now, booked, estimate, FleetAdviceBasis.History);
         }
 
-        var slots = market.Slots.Select(t => market.SlotOn(date, t)).OrderBy(s => s.Start).ToList();
-        return [.. slots.Select(s =>
-        {
-            var b = booked.Where(c => c.SlotId == s.SlotId).Sum(c => c.Booked);
-            var e = estimate.GetValueOrDefault(s.TemplateId);
-            return s.Cutoff <= now || (b >= e && b > 0)
-                ? new SlotDemand(s, b, b, FleetAdviceBasis.Bookings)
-                : new SlotDemand(s, b, e, basis);
-        })];
+        // The model's counts for a day never change: drawn once per activation, off the grain's turn.
+        _model ??= await Task.Run(() => FleetAdvisor.ModelDemand(market, date));
+        return FleetDemand.Of(market, date, now, booked, _model, FleetAdviceBasis.Model);
     }
-
-    /// <summary>
-    /// Mean delivered orders per slot template over the same weekdays in the history that had deliveries, or over the
-    /// recent days that had any; null when the market has delivered nothing in that time.
-    /// </summary>
-    private static (IReadOnlyDictionary<string, int>? Estimate, string Basis) History(Market market, DateOnly date, DateOnly today, ImmutableArray<SlotOrderCount> past)
-    {
-        var delivered = past.Where(c => c.Delivered > 0)
-            .Select(c => (Day: market.LocalDate(c.SlotStart), Template: TemplateOf(c.SlotId), c.Delivered))
-            .Where(c => c.Template is not null)
-            .ToList();
-        var sameWeekday = delivered.Where(c => c.Day.DayOfWeek == date.DayOfWeek).ToList();
-        var days = sameWeekday.Count > 0 ? sameWeekday : delivered.Where(c => c.Day >= today.AddDays(-RecentDays)).ToList();
-        if (days.Count == 0)
-        {
-            return (null, FleetAdviceBasis.History);
-        }
-
-        var dayCount = days.Select(c => c.Day).Distinct().Count();
-        return (days.GroupBy(c => c.Template!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (int)Math.Ceiling(g.Sum(c => c.Delivered) / (double)dayCount), StringComparer.Ordinal), FleetAdviceBasis.History);
-    }
-
-    // Slot ids are "yyyy-MM-dd-{templateId}".
-    private static string? TemplateOf(string slotId) => slotId.Length > 11 ? slotId[11..] : null;
-
-    /// <summary>The day's basis: bookings when every slot is settled by them, else the estimate the open slots use.</summary>
-    private static string Basis(IReadOnlyList<SlotDemand> demand) =>
-        demand.FirstOrDefault(d => d.Basis != FleetAdviceBasis.Bookings)?.Basis ?? FleetAdviceBasis.Bookings;
-
-    private static string Counts(IReadOnlyList<SlotDemand> demand) =>
-        string.Join(",", demand.Select(d => FormattableString.Invariant($"{d.Slot.TemplateId}:{d.Booked}:{d.Expected}")));
 
     private (Market Market, DateOnly Date) Parse(string key)
     {
