@@ -7,7 +7,8 @@ namespace MarketDelivery.Server.Tests.Api;
 
 /// <summary>
 /// The fleet advice over HTTP, for amsa's staff (opening hours 09–21, slots 11–21). Without history or bookings the
-/// advice comes from the simulator's demand model; a booking makes it stale. Who else may ask is in the access matrix.
+/// advice comes from the simulator's demand model; a booking or ten minutes make it stale. Who else may ask is in the
+/// access matrix.
 /// </summary>
 public sealed class FleetAdviceApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -76,6 +77,17 @@ public sealed class FleetAdviceApiTests(ServerFixture fixture) : IClassFixture<S
         var renewed = await Advice(staff, Path, a => (int)a["booked"]! == 1 && a["updating"]?.GetValue<bool>() != true);
         Assert.NotEqual((string)advice["computedAt"]!, (string)renewed["computedAt"]!);
         Assert.Equal(1, renewed["slots"]!.AsArray().Sum(s => (int)s!["booked"]!));
+
+        // Ten minutes on, the advice has expired: the old one is answered as updating while the day is simulated again.
+        fixture.Server.Time.Advance(TimeSpan.FromMinutes(11));
+        var (_, stale, _) = await staff.SendJson(HttpMethod.Get, Path);
+        if (stale is not null && (string?)stale["computedAt"] == (string)renewed["computedAt"]!)
+        {
+            Assert.True((bool)stale["updating"]!);
+        }
+
+        var expired = await Advice(staff, Path, a => (string)a["computedAt"]! != (string)renewed["computedAt"]!);
+        Assert.False((bool)expired["updating"]!);
     }
 
     [Fact]
