@@ -37,7 +37,9 @@ public static class FleetAdviceBasis
 
 /// <summary>
 /// The couriers a market needs on a day to deliver at least 98 % of the orders on time, from the simulator's day with
-/// the dispatcher: the smallest full-day fleet that reaches it, and per opening hour the couriers it kept busy at once.
+/// the dispatcher: the smallest full-day fleet that reaches it, and per opening hour the couriers on the road at once.
+/// <see cref="Run"/> numbers the computations of the grain's activation (1 for its first), so a caller can tell a
+/// cached answer from a new one; <see cref="Updating"/> marks an old advice answered while a newer one is computed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("md.FleetAdviceReport")]
 public sealed record FleetAdviceReport(
@@ -57,7 +59,8 @@ public sealed record FleetAdviceReport(
     [property: Id(13)] DateTimeOffset ComputedAt,
     [property: Id(14)] DateTimeOffset ExpiresAt,
     [property: Id(15)] double ComputeSeconds,
-    [property: Id(16)] bool Updating = false);
+    [property: Id(16)] bool Updating = false,
+    [property: Id(17)] int Run = 0);
 
 /// <summary>What the advice grain has: the advice (null while the first one is computed), and whether a newer one is being computed.</summary>
 [GenerateSerializer, Immutable, Alias("md.FleetAdviceAnswer")]

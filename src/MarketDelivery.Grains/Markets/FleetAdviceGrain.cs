@@ -26,6 +26,7 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
     private string? _adviceCounts;
     private Task<FleetAdviceReport>? _computing;
     private IReadOnlyDictionary<string, int>? _model;
+    private int _runs;
 
     public async Task<FleetAdviceAnswer> Get(TimeSpan wait)
     {
@@ -55,6 +56,7 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
     private async Task<FleetAdviceReport> Compute(Market market, DateOnly date, IReadOnlyList<SlotDemand> demand, string counts)
     {
         var started = clock.GetUtcNow();
+        var run = ++_runs;
         try
         {
             var expected = demand.ToDictionary(d => d.Slot.TemplateId, d => d.Expected, StringComparer.Ordinal);
@@ -87,7 +89,8 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
                 [.. demand.Select(d => new FleetAdviceSlot(d.Slot.SlotId, d.Slot.Start, d.Slot.End, d.Booked, d.Expected, d.Basis))],
                 computedAt,
                 computedAt + Lifetime,
-                Math.Round(advice.Elapsed.TotalSeconds, 1));
+                Math.Round(advice.Elapsed.TotalSeconds, 1),
+                Run: run);
             _advice = report;
             _adviceCounts = counts;
             logger.LogInformation("Fleet advice for {Market} on {Date}: {Fleet} couriers for {Orders} orders ({Basis}), computed in {Seconds} s (waited {Waited} s)",
