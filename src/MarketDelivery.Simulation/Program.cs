@@ -16,6 +16,10 @@ if (args.Length > 0 && args[0] == "sweep")
 {
     return FleetSweep.RunCli(args[1..]);
 }
+if (args.Length > 0 && args[0] == "advise")
+{
+    return AdviseCli.Run(args[1..]);
+}
 
 var options = SimulationOptions.Parse(args, out var errors);
 if (errors.Count > 0)
@@ -104,6 +108,8 @@ internal static class Usage
           dotnet run -c Release --project src/MarketDelivery.Simulation -- sweep --markets amsa --seeds 1..5 --couriers 4..12
             [any option above]: both runs per seed and fleet size, then a FLEET line (smallest fleet at >= 98 %
             on time in every seed, and the (seed, fleet) pairs where the dispatcher is less punctual than the baseline)
+          dotnet run -c Release --project src/MarketDelivery.Simulation -- advise --markets amsa [--orders-per-market N]
+            [--date yyyy-MM-dd]: the fleet advisor on the demand model's orders per slot (couriers and km per hour)
         """;
 }
 internal static class SimDebug
@@ -116,5 +122,30 @@ internal static class SimDebug
         {
             Console.WriteLine(FormattableString.Invariant($"LATE {o.OrderId} placed {o.PlacedAt:HH:mm} ready {o.ReadyAt:HH:mm} win {o.WindowStart:HH:mm}-{o.WindowEnd:HH:mm} picked {o.PickedUpAt:HH:mm} deliv {o.DeliveredAt:HH:mm} by {o.CourierId} unassigned={o.EverUnassigned}"));
         }
+    }
+}
+
+internal static class AdviseCli
+{
+    /// <summary>The fleet advisor as the server runs it, on the demand model; for measuring its time.</summary>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var options = SimulationOptions.Parse(args, out var errors);
+        if (errors.Count > 0 || options.Markets.Count != 1)
+        {
+            Console.Error.WriteLine(string.Join(Environment.NewLine, errors.DefaultIfEmpty("advise needs --markets with one market id.")));
+            return 2;
+        }
+        var market = DaySimulation.SelectMarkets(SeedDataLoader.Load(SeedDataLoader.FindDataDirectory()), options.Markets)[0];
+        var demand = FleetAdvisor.ModelDemand(market, options.Date, options);
+        Console.WriteLine("demand per slot: " + string.Join(", ", demand.Select(d => $"{d.Key} {d.Value}")));
+        var advice = FleetAdvisor.Advise(market, options.Date, demand);
+        foreach (var h in advice.Hours)
+        {
+            Console.WriteLine(FormattableString.Invariant($"{h.Start:HH\\:mm} couriers={h.Couriers} km={h.CourierKm:0.0}"));
+        }
+        Console.WriteLine(FormattableString.Invariant(
+            $"ADVICE market={market.Id} orders={advice.Orders} fleet={advice.Fleet} peak={advice.PeakCouriers} courier_hours={advice.CourierHours} km={advice.CourierKm:0.0} on_time_pct={advice.OnTimePct:0.00} reached={advice.TargetReached} tried={string.Join(",", advice.Trials.Select(t => $"{t.Fleet}:{t.OnTimePct:0.0}"))} seconds={advice.Elapsed.TotalSeconds:0.0}"));
+        return 0;
     }
 }

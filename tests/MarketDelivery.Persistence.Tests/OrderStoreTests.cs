@@ -197,6 +197,33 @@ public sealed class OrderStoreTests(MigratedPostgresDatabase postgres) : IClassF
         Assert.Equal((0, 0L), await store.TakingsOfStallAsync("mangwon-gwail", day, day.AddDays(1)));
     }
 
+    [Theory, MemberData(nameof(Backends))]
+    public async Task Slot_counts_are_booked_orders_without_cancelled_ones_and_the_delivered_among_them(string backend)
+    {
+        var store = Store(backend, $"svc-{Guid.NewGuid():N}");
+        await Write(store, NewOrder("open"), expected: null);
+        var delivered = NewOrder("delivered");
+        await Write(store, delivered, expected: null);
+        // The state machine's own moves, without the couriers' checks: only the stored status matters here.
+        foreach (var status in new[] { OrderStatus.Picking, OrderStatus.ReadyForPickup, OrderStatus.OutForDelivery, OrderStatus.Delivered })
+        {
+            Assert.Null(delivered.TryMoveTo(status, null, Now));
+        }
+
+        await Write(store, delivered, expected: 1);
+        var cancelled = NewOrder("cancelled");
+        await Write(store, cancelled, expected: null);
+        Assert.Null(cancelled.Cancel("changed my mind", Now));
+        await Write(store, cancelled, expected: 1);
+
+        var day = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.FromHours(9));
+        var counts = await store.SlotCountsOfMarketAsync("mangwon", day, day.AddDays(1));
+        var slot = Assert.Single(counts);
+        Assert.Equal(("2026-11-23-1300", delivered.SlotStart, 2, 1), (slot.SlotId, slot.SlotStart, slot.Booked, slot.Delivered));
+        Assert.Empty(await store.SlotCountsOfMarketAsync("mangwon", day.AddDays(1), day.AddDays(2)));
+        Assert.Empty(await store.SlotCountsOfMarketAsync("amsa", day, day.AddDays(1)));
+    }
+
     private static Task<int?> Write(OrderStore store, Order order, int? expected)
     {
         var (row, tickets) = store.RowsOf(order, Serializer.SerializeToArray(order));

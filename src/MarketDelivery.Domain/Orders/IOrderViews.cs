@@ -31,9 +31,18 @@ public interface IOrderViews
     /// </summary>
     Task<(int Tickets, long TakingsWon)> TakingsOfStallAsync(string stallId, DateTimeOffset slotsFrom, DateTimeOffset slotsTo, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Per slot of the market starting in [<paramref name="slotsFrom"/>, <paramref name="slotsTo"/>): the orders booked
+    /// and not cancelled, and how many of them were delivered. One row per slot, so the answer stays small over weeks.
+    /// </summary>
+    Task<ImmutableArray<SlotOrderCount>> SlotCountsOfMarketAsync(string marketId, DateTimeOffset slotsFrom, DateTimeOffset slotsTo, CancellationToken cancellationToken = default);
+
     /// <summary>The customer's orders, newest placed first, at most <paramref name="limit"/>, those placed before <paramref name="before"/> if given.</summary>
     Task<CustomerOrdersPage> OrdersOfCustomerAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A slot's orders as counted by <see cref="IOrderViews.SlotCountsOfMarketAsync"/>.</summary>
+public sealed record SlotOrderCount(string SlotId, DateTimeOffset SlotStart, int Booked, int Delivered);
 
 /// <summary>Order summaries read from the store, the feed position they are current to, and whether more follow.</summary>
 public sealed record OrderFeed(ImmutableArray<OrderSummary> Orders, long Position, bool More = false);

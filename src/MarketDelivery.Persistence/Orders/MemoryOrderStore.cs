@@ -115,6 +115,19 @@ public sealed class MemoryOrderStore(Serializer serializer) : OrderStore(seriali
         }
     }
 
+    internal override Task<IReadOnlyList<SlotOrderCount>> ReadSlotCountsAsync(string marketId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<SlotOrderCount> counts = [.. _orders.Values
+                .Select(o => o.Row)
+                .Where(o => o.MarketId == marketId && o.SlotStart >= from && o.SlotStart < to)
+                .GroupBy(o => o.SlotId, StringComparer.Ordinal)
+                .Select(g => new SlotOrderCount(g.Key, g.Min(o => o.SlotStart), g.Count(o => !o.Cancelled), g.Count(o => o.Closed && !o.Cancelled)))];
+            return Task.FromResult(counts);
+        }
+    }
+
     internal override Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)
     {
         lock (_lock)

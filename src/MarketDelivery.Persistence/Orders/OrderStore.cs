@@ -9,7 +9,7 @@ namespace MarketDelivery.Persistence.Orders;
 internal sealed record OrderRow(
     string OrderId, string MarketId, string SlotId, DateTimeOffset SlotStart, DateTimeOffset SlotEnd,
     bool Live, bool Closed, int Version, DateTimeOffset UpdatedAt, byte[] State, byte[] Summary,
-    string CustomerId = "", DateTimeOffset PlacedAt = default);
+    string CustomerId = "", DateTimeOffset PlacedAt = default, bool Cancelled = false);
 
 /// <summary>One pick ticket's row, as the stall's list reads it.</summary>
 internal sealed record TicketRow(
@@ -56,6 +56,12 @@ public abstract class OrderStore(Serializer serializer) : IOrderViews
 
     /// <summary>Count and sum of charged won of the stall's confirmed tickets of live or finished (not cancelled) orders, by slot start.</summary>
     internal abstract Task<(int Tickets, long TakingsWon)> ReadTakingsAsync(string stallId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>Booked (not cancelled) and delivered orders per slot of the market, slots by start in [from, to).</summary>
+    internal abstract Task<IReadOnlyList<SlotOrderCount>> ReadSlotCountsAsync(string marketId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    public async Task<ImmutableArray<SlotOrderCount>> SlotCountsOfMarketAsync(string marketId, DateTimeOffset slotsFrom, DateTimeOffset slotsTo, CancellationToken cancellationToken = default) =>
+        [.. (await ReadSlotCountsAsync(marketId, slotsFrom, slotsTo, cancellationToken)).OrderBy(c => c.SlotStart).ThenBy(c => c.SlotId, StringComparer.Ordinal)];
 
     public Task<(int Tickets, long TakingsWon)> TakingsOfStallAsync(string stallId, DateTimeOffset slotsFrom, DateTimeOffset slotsTo, CancellationToken cancellationToken = default) =>
         ReadTakingsAsync(stallId, slotsFrom, slotsTo, cancellationToken);
@@ -111,7 +117,7 @@ public abstract class OrderStore(Serializer serializer) : IOrderViews
         var summary = order.ToSummary();
         var row = new OrderRow(order.OrderId, order.MarketId, order.SlotId, order.SlotStart, order.SlotEnd,
             OrderLife.IsLive(order.Status), OrderLife.IsClosed(order.Status), order.Version, order.UpdatedAt, state,
-            serializer.SerializeToArray(summary), order.CustomerId, Microseconds(order.PlacedAt));
+            serializer.SerializeToArray(summary), order.CustomerId, Microseconds(order.PlacedAt), order.Status == OrderStatus.Cancelled);
         var tickets = order.Tickets.Select(t =>
         {
             var view = order.TicketView(t);

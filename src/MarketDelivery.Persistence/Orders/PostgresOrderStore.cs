@@ -17,16 +17,17 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, string servi
         WITH o AS (
             INSERT INTO md_orders AS t
                 (service_id, order_id, market_id, slot_id, slot_start, slot_end, live, closed, version, etag, seq, updated_at, state, summary,
-                 customer_id, placed_at)
+                 customer_id, placed_at, cancelled)
             SELECT @service, @order, @market, @slot, @slot_start, @slot_end, @live, @closed, @version, 1, nextval('md_orders_seq'),
-                   @updated, @state, @summary, @customer, @placed
+                   @updated, @state, @summary, @customer, @placed, @order_cancelled
             WHERE @expected::integer IS NULL
                OR EXISTS (SELECT 1 FROM md_orders e WHERE e.service_id = @service AND e.order_id = @order)
             ON CONFLICT (service_id, order_id) DO UPDATE
                 SET market_id = EXCLUDED.market_id, slot_id = EXCLUDED.slot_id, slot_start = EXCLUDED.slot_start,
                     slot_end = EXCLUDED.slot_end, live = EXCLUDED.live, closed = EXCLUDED.closed, version = EXCLUDED.version,
                     etag = t.etag + 1, seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at, state = EXCLUDED.state,
-                    summary = EXCLUDED.summary, customer_id = EXCLUDED.customer_id, placed_at = EXCLUDED.placed_at
+                    summary = EXCLUDED.summary, customer_id = EXCLUDED.customer_id, placed_at = EXCLUDED.placed_at,
+                    cancelled = EXCLUDED.cancelled
                 WHERE t.etag = @expected
             RETURNING t.etag
         ),
@@ -73,6 +74,7 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, string servi
         p.AddWithValue("summary", order.Summary);
         p.AddWithValue("customer", order.CustomerId);
         p.AddWithValue("placed", order.PlacedAt.UtcDateTime);
+        p.AddWithValue("order_cancelled", order.Cancelled);
         p.Add(new NpgsqlParameter<int?>("expected", NpgsqlDbType.Integer) { TypedValue = expectedETag });
         p.Add(new NpgsqlParameter<string[]>("ticket_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. tickets.Select(t => t.TicketId)] });
         p.Add(new NpgsqlParameter<string[]>("stall_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. tickets.Select(t => t.StallId)] });
@@ -169,6 +171,29 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, string servi
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return ((int)reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    internal override async Task<IReadOnlyList<SlotOrderCount>> ReadSlotCountsAsync(string marketId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        // A range of ix_md_orders_market_slot; one row per slot comes back.
+        await using var command = dataSource.CreateCommand("""
+            SELECT slot_id, min(slot_start), count(*) FILTER (WHERE NOT cancelled), count(*) FILTER (WHERE closed AND NOT cancelled)
+            FROM md_orders
+            WHERE service_id = @service AND market_id = @market AND slot_start >= @from AND slot_start < @to
+            GROUP BY slot_id
+            """);
+        command.Parameters.AddWithValue("service", serviceId);
+        command.Parameters.AddWithValue("market", marketId);
+        command.Parameters.AddWithValue("from", from.UtcDateTime);
+        command.Parameters.AddWithValue("to", to.UtcDateTime);
+        var counts = new List<SlotOrderCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new SlotOrderCount(reader.GetString(0), new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero), (int)reader.GetInt64(2), (int)reader.GetInt64(3)));
+        }
+
+        return counts;
     }
 
     internal override async Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)

@@ -34,15 +34,16 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
 
         await using (var upsert = Command(connection, """
             INSERT INTO md_orders (service_id, order_id, market_id, slot_id, slot_start, slot_end, live, closed, version, etag, seq, updated_at, state, summary,
-                                   customer_id, placed_at)
+                                   customer_id, placed_at, cancelled)
             VALUES (@service, @order, @market, @slot, @slot_start, @slot_end, @live, @closed, @version, @etag,
                     (SELECT coalesce(max(seq), 0) + 1 FROM md_orders WHERE service_id = @service), @updated, @state, @summary,
-                    @customer, @placed)
+                    @customer, @placed, @order_cancelled)
             ON CONFLICT (service_id, order_id) DO UPDATE
                 SET market_id = excluded.market_id, slot_id = excluded.slot_id, slot_start = excluded.slot_start,
                     slot_end = excluded.slot_end, live = excluded.live, closed = excluded.closed, version = excluded.version,
                     etag = excluded.etag, seq = excluded.seq, updated_at = excluded.updated_at, state = excluded.state,
-                    summary = excluded.summary, customer_id = excluded.customer_id, placed_at = excluded.placed_at
+                    summary = excluded.summary, customer_id = excluded.customer_id, placed_at = excluded.placed_at,
+                    cancelled = excluded.cancelled
             """, transaction))
         {
             var p = upsert.Parameters;
@@ -60,6 +61,7 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
             p.AddWithValue("@summary", order.Summary);
             p.AddWithValue("@customer", order.CustomerId);
             p.AddWithValue("@placed", Text(order.PlacedAt));
+            p.AddWithValue("@order_cancelled", order.Cancelled);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -169,6 +171,29 @@ public sealed class SqliteOrderStore(string connectionString, string serviceId, 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return ((int)reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    internal override async Task<IReadOnlyList<SlotOrderCount>> ReadSlotCountsAsync(string marketId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, """
+            SELECT slot_id, min(slot_start), sum(cancelled = 0), sum(closed = 1 AND cancelled = 0)
+            FROM md_orders
+            WHERE service_id = @service AND market_id = @market AND slot_start >= @from AND slot_start < @to
+            GROUP BY slot_id
+            """);
+        command.Parameters.AddWithValue("@market", marketId);
+        command.Parameters.AddWithValue("@from", Text(from));
+        command.Parameters.AddWithValue("@to", Text(to));
+        var counts = new List<SlotOrderCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new SlotOrderCount(reader.GetString(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                (int)reader.GetInt64(2), (int)reader.GetInt64(3)));
+        }
+
+        return counts;
     }
 
     internal override async Task<IReadOnlyList<byte[]>> ReadCustomerOrdersAsync(string customerId, OrderCursor? before, int limit, CancellationToken cancellationToken)

@@ -106,7 +106,7 @@ public static class MarketsApi
     };
 
     /// <summary>A 400 for a malformed market id, a 404 for an unknown one, or null for a market of the catalogue.</summary>
-    private static ProblemHttpResult? Known(string marketId, MarketCatalog catalog) =>
+    internal static ProblemHttpResult? Known(string marketId, MarketCatalog catalog) =>
         InputRules.Check().Id("marketId", marketId).Problem
         ?? (catalog.FindMarket(marketId) is null ? Problems.NotFound($"There is no market '{marketId}'.") : null);
 

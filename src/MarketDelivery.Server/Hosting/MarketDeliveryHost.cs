@@ -114,6 +114,7 @@ public static class MarketDeliveryHost
         app.MapHealthChecks("/health", ready).Public();
 
         app.MapMarketsApi();
+        app.MapFleetAdviceApi();
         app.MapOrdersApi();
         app.MapSubstitutionsApi();
         app.MapCustomersApi();

@@ -61,6 +61,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
         ["GET /api/markets/{marketId}/orders"] = [Caller.StaffA, Caller.Admin],
         ["GET /api/markets/{marketId}/dispatch"] = [Caller.StaffA, Caller.Admin],
         ["POST /api/markets/{marketId}/dispatch/plan"] = [Caller.StaffA, Caller.Admin],
+        ["GET /api/markets/{marketId}/fleet-advice"] = [Caller.StaffA, Caller.Admin],
 
         ["POST /api/orders"] = [Caller.CustomerA, Caller.CustomerB, Caller.Admin],
         ["GET /api/orders/{orderId}"] = [Caller.CustomerA, Caller.StaffA, Caller.Admin],

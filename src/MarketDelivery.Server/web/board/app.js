@@ -24,7 +24,10 @@ await initI18n();
 mountLanguageSwitch($('#lang'));
 mountConnectionBanner($('#conn'), live);
 api.onSignedOut = () => start();
-onLanguageChange(() => render());
+onLanguageChange(() => {
+  render();
+  renderAdvice();
+});
 $('#sign-out').addEventListener('click', async () => {
   await live.stop();
   await api.signOut();
@@ -95,6 +98,11 @@ live.on('courier', (courier) => {
   render();
 });
 
+$('#advice-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  loadAdvice($('#advice-date').value || null);
+});
+
 start();
 
 async function start() {
@@ -118,6 +126,7 @@ async function start() {
     $('#market-name').removeAttribute('data-i18n');
     $('#market-name').textContent = state.market?.name ?? state.marketId;
     view('board');
+    loadAdvice(null);
     await live.join('market', 'JoinMarket', [state.marketId], onSnapshot, (error) => say($('#message'), describe(error), 'error'));
     if (!live.started) {
       live.started = true;
@@ -148,6 +157,54 @@ function applyBoard(board) {
     }
   }
   render();
+}
+
+// The fleet advice: tomorrow unless staff pick a day. The server answers 202 while it simulates the day; ask again
+// after its Retry-After. A newer request (another day) replaces an older one still waiting.
+let adviceRequest = 0;
+let adviceTimer = null;
+
+async function loadAdvice(date) {
+  const request = ++adviceRequest;
+  clearTimeout(adviceTimer);
+  const query = date ? `?date=${encodeURIComponent(date)}` : '';
+  try {
+    const answer = await api.get(`/api/markets/${encodeURIComponent(state.marketId)}/fleet-advice${query}`);
+    if (request !== adviceRequest) return;
+    if (!answer?.hours) {
+      if (answer?.date) $('#advice-date').value = answer.date;
+      say($('#advice-status'), t('board.adviceComputing'));
+      adviceTimer = setTimeout(() => loadAdvice(answer?.date ?? date), 1000 * (answer?.retryAfterSeconds ?? 2));
+      return;
+    }
+    state.advice = answer;
+    $('#advice-date').value = answer.date;
+    say($('#advice-status'), '');
+    renderAdvice();
+  } catch (error) {
+    if (request !== adviceRequest) return;
+    state.advice = null;
+    $('#advice').innerHTML = '';
+    say($('#advice-status'), describe(error), 'error');
+  }
+}
+
+function renderAdvice() {
+  const a = state.advice;
+  if (!a) return;
+  const km = (value) => value.toFixed(1);
+  $('#advice').innerHTML = `
+    <p data-testid="advice-summary"><strong>${esc(t('board.adviceSummary', { fleet: a.fleet, peak: a.peakCouriers }))}</strong><br>
+      <span class="muted">${esc(t('board.adviceTotals', { hours: a.courierHours, km: km(a.courierKm), onTime: a.onTimePct.toFixed(1) }))}</span></p>
+    <p class="muted" data-testid="advice-basis" data-basis="${esc(a.basis)}">${esc(t(`board.adviceBasis.${a.basis}`))} · ${esc(t('board.adviceOrders', { orders: a.orders, booked: a.booked }))}</p>
+    ${a.targetReached ? '' : `<p class="pill warn">${esc(t('board.adviceNotReached'))}</p>`}
+    <table class="advice" data-testid="advice-hours">
+      <caption class="sr-only">${esc(t('board.adviceCaption', { date: a.date }))}</caption>
+      <thead><tr><th scope="col">${esc(t('board.adviceHour'))}</th><th scope="col">${esc(t('board.adviceCouriers'))}</th><th scope="col">${esc(t('board.adviceKm'))}</th></tr></thead>
+      <tbody>${a.hours.map((h) => `<tr data-testid="advice-hour-${esc(h.hour.slice(0, 2))}"><th scope="row">${esc(h.hour)}</th>
+        <td>${esc(t('board.adviceCourierCount', { count: h.couriers }))}</td><td>${esc(km(h.courierKm))}</td></tr>`).join('')}</tbody>
+    </table>
+    ${a.updating ? `<p class="muted">${esc(t('board.adviceUpdating'))}</p>` : ''}`;
 }
 
 function statusPill(status) {
