@@ -110,7 +110,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             result = baseline;
             if (!insertOnly)
             {
-                var improved = Improve(solver, problem, options, Remaining(), travel, cancellationToken);
+                var improved = Improve(solver, problem, options, settings, Remaining(), travel, cancellationToken);
                 if (IsWorthRerouting(improved.Objective, baseline.Objective, settings.RerouteMinSaving))
                 {
                     kept = false;
@@ -120,7 +120,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         }
         else
         {
-            result = Improve(solver, problem, options, Remaining(), travel, cancellationToken);
+            result = Improve(solver, problem, options, settings, Remaining(), travel, cancellationToken);
         }
 
         var violations = new PlanValidator(travel).Validate(problem, result).Violations;
@@ -154,7 +154,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
     /// The search: ruin-and-recreate on the hard-window problem (the library's fast path), then the real soft-window
     /// problem warm-started from it, which places late what did not fit and is never worse than that start.
     /// </summary>
-    private static RoutingPlan Improve(RoutingSolver solver, RoutingProblem problem, SolveOptions options, TimeSpan limit,
+    private static RoutingPlan Improve(RoutingSolver solver, RoutingProblem problem, SolveOptions options, DispatchSettings settings, TimeSpan limit,
         ITravelMatrixSource travel, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
@@ -166,12 +166,16 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         }
         var hasSoft = problem.Jobs.Any(j => j.Delivery.Policy == WindowPolicy.Soft)
             || problem.Shipments.Any(s => s.Delivery.Policy == WindowPolicy.Soft || s.Pickup.Policy == WindowPolicy.Soft);
-        if (!hasSoft)
+        // OR-Tools only ever builds the first routes of a cold plan; a warm start is its own first solution.
+        var firstStrategy = settings.ColdStart == DispatchColdStart.OrTools
+            ? SolverStrategy.OrToolsThenRuinRecreate
+            : SolverStrategy.RuinRecreateOnly;
+        if (!hasSoft || !settings.HardWindowPass)
         {
-            return solver.Solve(problem, options, ct);
+            return solver.Solve(problem, options with { Strategy = firstStrategy }, ct);
         }
         var hard = HardWindows.Of(problem, travel, ct);
-        var first = solver.Solve(hard, options with { TimeLimit = Rest() * HardWindowShare, Strategy = SolverStrategy.RuinRecreateOnly }, ct);
+        var first = solver.Solve(hard, options with { TimeLimit = Rest() * HardWindowShare, Strategy = firstStrategy }, ct);
 
         var lockedOf = (problem.InitialRoutes ?? []).ToDictionary(r => r.VehicleId, StringComparer.Ordinal);
         var warm = new List<InitialRoute>();

@@ -12,13 +12,16 @@ namespace MarketDelivery.Simulation;
 /// </summary>
 public static class WaveBench
 {
-    public sealed record Result(double WaveMs, int WaveUnassigned, bool WaveFeasible, IReadOnlyList<double> InsertMs, int FinalUnassigned);
+    /// <summary>The wave's solve time and plan quality (km to ride, couriers used, late deliveries and minutes), then the inserts' times.</summary>
+    public sealed record Result(double WaveMs, int WaveUnassigned, bool WaveFeasible, IReadOnlyList<double> InsertMs, int FinalUnassigned,
+        double WaveKm = 0, int WaveCouriersUsed = 0, int WaveLate = 0, double WaveLateMinutes = 0);
 
     public static int RunCli(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
         int orders = 200, couriers = 20, inserts = 30, waveMs = 1500, insertMs = 120, seed = 1;
         var marketId = "mangwon";
+        var tuning = new DispatchSettings();
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var v = args[i + 1];
@@ -31,6 +34,15 @@ public static class WaveBench
                 case "--insert-limit-ms": insertMs = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--seed": seed = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--market": marketId = v; break;
+                // Stage switches, to measure what each stage of the search gains (Dispatch README).
+                case "--cold-start" when Enum.TryParse<DispatchColdStart>(v, ignoreCase: true, out var start) && !int.TryParse(v, out _):
+                    tuning = tuning with { ColdStart = start };
+                    break;
+                case "--cold-start":
+                    Console.Error.WriteLine($"--cold-start '{v}': expected search or ortools.");
+                    return 2;
+                case "--hard-pass": tuning = tuning with { HardWindowPass = v != "0" }; break;
+                case "--courier-cost": tuning = tuning with { UsedCourierCost = double.Parse(v, CultureInfo.InvariantCulture) }; break;
                 default:
                     Console.Error.WriteLine($"Unknown option '{args[i]}'.");
                     return 2;
@@ -45,18 +57,21 @@ public static class WaveBench
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wave-bench: {market.Id}, {orders} orders, {couriers} couriers, wave limit {waveMs} ms; {inserts} single-order inserts, limit {insertMs} ms"));
-        var r = Run(market, orders, couriers, inserts, TimeSpan.FromMilliseconds(waveMs), TimeSpan.FromMilliseconds(insertMs), seed);
+        var r = Run(market, orders, couriers, inserts, TimeSpan.FromMilliseconds(waveMs), TimeSpan.FromMilliseconds(insertMs), seed, tuning);
         var p50 = Kpis.Percentile(r.InsertMs, 0.5);
         var p95 = Kpis.Percentile(r.InsertMs, 0.95);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wave: {r.WaveMs:0} ms, {r.WaveUnassigned} unassigned, feasible={r.WaveFeasible} (target <= 2000 ms)"));
+            $"wave: {r.WaveMs:0} ms, {r.WaveUnassigned} unassigned, feasible={r.WaveFeasible} (target <= 2000 ms); {r.WaveKm:0.00} km on {r.WaveCouriersUsed} couriers, {r.WaveLate} deliveries late by {r.WaveLateMinutes:0.0} min in all"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"insert: p50 {p50:0} ms, p95 {p95:0} ms, max {(r.InsertMs.Count == 0 ? 0 : r.InsertMs.Max()):0} ms over {r.InsertMs.Count}; {r.FinalUnassigned} unassigned at the end (target p95 <= 300 ms)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"BENCH wave_ms={r.WaveMs:0} insert_p50_ms={p50:0} insert_p95_ms={p95:0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"BENCH wave_ms={r.WaveMs:0} wave_km={r.WaveKm:0.00} wave_couriers={r.WaveCouriersUsed} wave_late={r.WaveLate} wave_late_min={r.WaveLateMinutes:0.0} insert_p50_ms={p50:0} insert_p95_ms={p95:0}"));
         return 0;
     }
 
-    public static Result Run(Market market, int orderCount, int courierCount, int inserts, TimeSpan waveLimit, TimeSpan insertLimit, int seed)
+    /// <param name="tuning">Planner settings to measure (time limits and seed are set from the other arguments).</param>
+    public static Result Run(Market market, int orderCount, int courierCount, int inserts, TimeSpan waveLimit, TimeSpan insertLimit, int seed,
+        DispatchSettings? tuning = null)
     {
         ArgumentNullException.ThrowIfNull(market);
         var date = new DateOnly(2026, 11, 24);
@@ -89,11 +104,16 @@ public static class WaveBench
             hand,
             [])).ToList();
         var planner = new DispatchPlanner();
-        var settings = new DispatchSettings { SolveTimeLimit = waveLimit, IncrementalTimeLimit = insertLimit, Seed = seed };
+        var settings = (tuning ?? new DispatchSettings()) with { SolveTimeLimit = waveLimit, IncrementalTimeLimit = insertLimit, Seed = seed };
 
         var sw = Stopwatch.StartNew();
         var plan = planner.Plan(new DispatchSnapshot(now, orders, fleet), settings);
         var waveMs = sw.Elapsed.TotalMilliseconds;
+        var deliveries = plan.Routes.SelectMany(r => r.Stops).Where(x => x.Kind == PlannedStopKind.Delivery).ToList();
+        var waveKm = plan.Routes.Sum(r => r.DistanceMetres) / 1000;
+        var waveUsed = plan.Routes.Count(r => r.Stops.Count > 0);
+        var waveLate = deliveries.Count(x => x.Lateness > TimeSpan.Zero);
+        var waveLateMinutes = deliveries.Sum(x => x.Lateness.TotalMinutes);
         var waveUnassigned = plan.Unassigned.Count;
         var feasible = plan.IsFeasible;
 
@@ -106,6 +126,6 @@ public static class WaveBench
             plan = planner.PlanIncremental(new DispatchSnapshot(now, orders, fleet, plan), settings);
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
-        return new Result(waveMs, waveUnassigned, feasible, times, plan.Unassigned.Count);
+        return new Result(waveMs, waveUnassigned, feasible, times, plan.Unassigned.Count, waveKm, waveUsed, waveLate, waveLateMinutes);
     }
 }
