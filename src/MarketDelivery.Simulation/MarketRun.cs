@@ -52,6 +52,8 @@ public sealed class CourierState(SimCourierSpec spec, GeoPoint start, DateTimeOf
     public List<string> OnBoard { get; } = [];
     public int Version { get; set; }
     public double Metres { get; set; }
+    /// <summary>Of <see cref="Metres"/>, the ride home after a district's day.</summary>
+    public double HomeMetres { get; set; }
     public List<BusyInterval> Busy { get; } = [];
     public List<LegRecord> Legs { get; } = [];
     public List<StopRecord> Stops { get; } = [];
@@ -246,6 +248,7 @@ public sealed class MarketRun
         {
             // The day is over (or cut at the end limit): whoever is away rides home, and those kilometres count.
             _events.Clear();
+            var before = Couriers.ToDictionary(c => c, c => c.Metres);
             foreach (var c in Couriers.Where(c => Metres(c.Position, HomeOf(c)) >= 1))
             {
                 c.Pending = [new SimStop(SimStopKind.Return, string.Empty, HomeOf(c), null)];
@@ -253,6 +256,10 @@ public sealed class MarketRun
             }
             Drain(DateTimeOffset.MaxValue);
             StopAll();
+            foreach (var c in Couriers)
+            {
+                c.HomeMetres = c.Metres - before[c];
+            }
         }
     }
 
@@ -481,5 +488,5 @@ public sealed class MarketRun
     public List<CourierOutcome> CourierOutcomes() =>
         Couriers.Select(c => new CourierOutcome(
             c.Spec.CourierId, c.Spec.MarketId, c.Spec.Mode, c.Spec.ShiftStart, c.Spec.ShiftEnd, c.Metres,
-            c.Busy.ToList(), c.Legs.ToList(), c.Stops.ToList())).ToList();
+            c.Busy.ToList(), c.Legs.ToList(), c.Stops.ToList(), c.HomeMetres)).ToList();
 }

@@ -93,6 +93,39 @@ public static class Summary
         return b <= 0 ? double.NaN : 100.0 * (b - dispatcher.Kpis.KmPerOrder) / b;
     }
 
+    /// <summary>Couriers of a run who delivered orders of more than one market (only a district run has any).</summary>
+    public static int SharedCouriers(RunResult run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var marketOf = run.Orders.ToDictionary(o => o.OrderId, o => o.MarketId, StringComparer.Ordinal);
+        return run.Couriers.Count(c => c.Stops.Where(s => s.Kind == SimStopKind.Delivery).Select(s => marketOf[s.OrderId]).Distinct().Count() > 1);
+    }
+
+    /// <summary>
+    /// One district day, same world and total fleet three ways: our dispatcher planning the district with shared
+    /// couriers, our dispatcher per market, and the per-market baseline. <c>courier_km</c> includes the district
+    /// couriers' ride home after the day (<c>home_km</c>); <c>shared_km_saving_pct</c> is against the per-market dispatcher.
+    /// </summary>
+    public static string DistrictLine(string district, int seed, int fleet, RunResult shared, RunResult? perMarket, RunResult? baseline)
+    {
+        ArgumentNullException.ThrowIfNull(shared);
+        var d = shared.Kpis;
+        var p = perMarket?.Kpis;
+        var b = baseline?.Kpis;
+        var saving = p is { CourierKm: > 0 } ? 100.0 * (p.CourierKm - d.CourierKm) / p.CourierKm : double.NaN;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"DISTRICT district={district} seed={seed} fleet={fleet} orders={d.Orders}")
+            + $" on_time_pct={F(d.OnTimePct, "0.00")}"
+            + $" per_market_on_time_pct={F(p?.OnTimePct ?? double.NaN, "0.00")}"
+            + $" baseline_on_time_pct={F(b?.OnTimePct ?? double.NaN, "0.00")}"
+            + $" courier_km={F(d.CourierKm)}"
+            + $" per_market_courier_km={F(p?.CourierKm ?? double.NaN)}"
+            + $" baseline_courier_km={F(b?.CourierKm ?? double.NaN)}"
+            + $" home_km={F(shared.Couriers.Sum(c => c.HomeMetres) / 1000.0)}"
+            + $" shared_km_saving_pct={F(saving)}"
+            + string.Create(CultureInfo.InvariantCulture, $" shared_couriers={SharedCouriers(shared)}");
+    }
+
     public static string KpiLine(RunResult? dispatcher, RunResult? baseline)
     {
         var d = dispatcher?.Kpis;
