@@ -70,7 +70,7 @@ public static class HtmlReport
         sb.AppendLine(I($"<p><code>{E(Summary.KpiLine(dispatcher, baseline))}</code></p>"));
         if (options.District is not null && dispatcher is not null)
         {
-            sb.AppendLine(I($"<p><code>{E(Summary.DistrictLine(options.District, options.Seed, world.Couriers.Count, dispatcher, perMarket, baseline))}</code></p>"));
+            sb.AppendLine(I($"<p><code>{E(Summary.DistrictLine(world, options.District, options.Seed, dispatcher, perMarket, baseline))}</code></p>"));
         }
 
         if (runs.Count > 0 && world.Orders.Count > 0)

@@ -85,7 +85,7 @@ HtmlReport.Write(output, world, options, dispatcher, baseline, perMarket);
 Console.WriteLine($"Report: {Path.GetFullPath(output)}");
 if (options.District is not null && dispatcher is not null)
 {
-    Console.WriteLine(Summary.DistrictLine(options.District, options.Seed, world.Couriers.Count, dispatcher, perMarket, baseline));
+    Console.WriteLine(Summary.DistrictLine(world, options.District, options.Seed, dispatcher, perMarket, baseline));
 }
 Console.WriteLine(Summary.KpiLine(dispatcher, baseline));
 return 0;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MarketDelivery.Routing.Travel;
 
 namespace MarketDelivery.Simulation;
 
@@ -102,17 +103,41 @@ public static class Summary
     }
 
     /// <summary>
+    /// Km from where each courier of <paramref name="run"/> ended the day to its home market's hand-over point (the
+    /// planner's distance model). Only a district run rides it; a market's own couriers end in its service area,
+    /// and this is what their ride home would add.
+    /// </summary>
+    public static double HomeLeftKm(RunResult run, World world)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(world);
+        var home = world.Markets.ToDictionary(m => m.Id, m => m.HandOverPoint.Location, StringComparer.Ordinal);
+        var circuity = new GreatCircleTravelSource().CircuityFactor;
+        return run.Couriers.Where(c => c.Legs.Count > 0).Sum(c =>
+        {
+            var (end, h) = (c.Legs[^1].To, home[c.MarketId]);
+            return GreatCircleTravelSource.HaversineMetres(end.Lon, end.Lat, h.Lon, h.Lat) * circuity;
+        }) / 1000.0;
+    }
+
+    /// <summary>
     /// One district day, same world and total fleet three ways: our dispatcher planning the district with shared
     /// couriers, our dispatcher per market, and the per-market baseline. <c>courier_km</c> includes the district
-    /// couriers' ride home after the day (<c>home_km</c>); <c>shared_km_saving_pct</c> is against the per-market dispatcher.
+    /// couriers' ride home after the day (<c>home_km</c>); the per-market runs do not ride home, so
+    /// <c>per_market_home_km</c> is the ride they would add, and <c>shared_km_saving_pct</c> compares like with like:
+    /// <c>(per_market_courier_km + per_market_home_km − courier_km) / (per_market_courier_km + per_market_home_km)</c>.
     /// </summary>
-    public static string DistrictLine(string district, int seed, int fleet, RunResult shared, RunResult? perMarket, RunResult? baseline)
+    public static string DistrictLine(World world, string district, int seed, RunResult shared, RunResult? perMarket, RunResult? baseline)
     {
+        ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(shared);
         var d = shared.Kpis;
         var p = perMarket?.Kpis;
         var b = baseline?.Kpis;
-        var saving = p is { CourierKm: > 0 } ? 100.0 * (p.CourierKm - d.CourierKm) / p.CourierKm : double.NaN;
+        var fleet = world.Couriers.Count;
+        var perMarketHome = perMarket is null ? double.NaN : HomeLeftKm(perMarket, world);
+        var perMarketTotal = (p?.CourierKm ?? double.NaN) + perMarketHome;
+        var saving = perMarketTotal > 0 ? 100.0 * (perMarketTotal - d.CourierKm) / perMarketTotal : double.NaN;
         return string.Create(CultureInfo.InvariantCulture,
             $"DISTRICT district={district} seed={seed} fleet={fleet} orders={d.Orders}")
             + $" on_time_pct={F(d.OnTimePct, "0.00")}"
@@ -122,6 +147,7 @@ public static class Summary
             + $" per_market_courier_km={F(p?.CourierKm ?? double.NaN)}"
             + $" baseline_courier_km={F(b?.CourierKm ?? double.NaN)}"
             + $" home_km={F(shared.Couriers.Sum(c => c.HomeMetres) / 1000.0)}"
+            + $" per_market_home_km={F(perMarketHome)}"
             + $" shared_km_saving_pct={F(saving)}"
             + string.Create(CultureInfo.InvariantCulture, $" shared_couriers={SharedCouriers(shared)}");
     }

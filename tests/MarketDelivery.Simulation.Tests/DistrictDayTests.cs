@@ -123,10 +123,13 @@ public sealed class DistrictDayTests(DistrictDayFixture day) : IClassFixture<Dis
     [Fact]
     public void District_line_compares_the_three_runs()
     {
-        var line = Summary.DistrictLine("gangdong", day.Options.Seed, day.World.Couriers.Count, day.District, day.PerMarket, day.Baseline);
-        Assert.Matches(@"^DISTRICT district=gangdong seed=3 fleet=1 orders=16 on_time_pct=\d+\.\d\d per_market_on_time_pct=\d+\.\d\d baseline_on_time_pct=\d+\.\d\d courier_km=\d+\.\d per_market_courier_km=\d+\.\d baseline_courier_km=\d+\.\d home_km=\d+\.\d shared_km_saving_pct=-?\d+\.\d shared_couriers=1$", line);
+        var line = Summary.DistrictLine(day.World, "gangdong", day.Options.Seed, day.District, day.PerMarket, day.Baseline);
+        Assert.Matches(@"^DISTRICT district=gangdong seed=3 fleet=1 orders=16 on_time_pct=\d+\.\d\d per_market_on_time_pct=\d+\.\d\d baseline_on_time_pct=\d+\.\d\d courier_km=\d+\.\d per_market_courier_km=\d+\.\d baseline_courier_km=\d+\.\d home_km=\d+\.\d per_market_home_km=\d+\.\d shared_km_saving_pct=-?\d+\.\d shared_couriers=1$", line);
         // Per market, gildong's half of the orders was never delivered.
         Assert.Equal(8, day.PerMarket.Kpis.Unassigned);
+        // The district's courier is home; the per-market one is somewhere in amsa's service area.
+        Assert.Equal(0, Summary.HomeLeftKm(day.District, day.World), 6);
+        Assert.InRange(Summary.HomeLeftKm(day.PerMarket, day.World), 0.001, 10);
     }
 
     private static double GreatCircleKm(GeoPoint a, GeoPoint b) =>
