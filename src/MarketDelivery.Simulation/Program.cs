@@ -42,7 +42,7 @@ catch (ArgumentException ex)
 
 var world = WorldGenerator.Generate(markets, options);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Simulating {options.Date:yyyy-MM-dd}, seed {options.Seed}: {markets.Count} markets ({string.Join(", ", markets.Select(m => m.Id))}), {world.Orders.Count} orders, {world.Couriers.Count} couriers ({(options.CouriersPerMarket is { } n ? n.ToString(CultureInfo.InvariantCulture) + "/market" : "staffed at " + options.OrdersPerCourierPerSlot.ToString(CultureInfo.InvariantCulture) + " orders/courier/slot")}: {string.Join(", ", markets.Select(m => m.Id + " " + world.Couriers.Count(c => c.MarketId == m.Id)))})"));
+    $"Simulating {options.Date:yyyy-MM-dd}, seed {options.Seed}: {markets.Count} markets ({string.Join(", ", markets.Select(m => m.Id))}), {world.Orders.Count} orders, {world.Couriers.Count} couriers ({(options.DistrictFleet is { } total ? "district fleet " + total.ToString(CultureInfo.InvariantCulture) + " split" : options.CouriersPerMarket is { } n ? n.ToString(CultureInfo.InvariantCulture) + "/market" : "staffed at " + options.OrdersPerCourierPerSlot.ToString(CultureInfo.InvariantCulture) + " orders/courier/slot")}: {string.Join(", ", markets.Select(m => m.Id + " " + world.Couriers.Count(c => c.MarketId == m.Id)))})"));
 
 RunResult? baseline = null;
 RunResult? dispatcher = null;
