@@ -55,6 +55,9 @@ public static class DaySimulation
         IEnumerable<(string Id, IReadOnlyList<Market> Markets)> groups = shared
             ? [(options.District!, world.Markets)]
             : world.Markets.Select(m => (m.Id, (IReadOnlyList<Market>)[m]));
+        var runOptions = shared && options.DistrictSolveScale != 1
+            ? options with { WaveTimeLimit = options.WaveTimeLimit * options.DistrictSolveScale, ReplanTimeLimit = options.ReplanTimeLimit * options.DistrictSolveScale }
+            : options;
         foreach (var (id, markets) in groups)
         {
             DispatchPolicy p = policy == Baseline ? new BaselinePolicy() : new PlannerPolicy(new DispatchPlanner(travel));
@@ -65,7 +68,7 @@ public static class DaySimulation
                 world.Orders.Where(o => ids.Contains(o.MarketId)),
                 world.Couriers.Where(c => ids.Contains(c.MarketId)),
                 p,
-                options,
+                runOptions,
                 travel);
             try
             {

@@ -14,6 +14,11 @@ public sealed record SimulationOptions
     public string? District { get; init; }
     /// <summary>A district's total fleet, split over its markets (<see cref="WorldGenerator.SplitFleet"/>); overrides the per-market size.</summary>
     public int? DistrictFleet { get; init; }
+    /// <summary>
+    /// The district run's solve limits are the markets' times this: 1 keeps each plan's latency; the number of markets
+    /// gives one district plan the solver time the markets' plans get together.
+    /// </summary>
+    public double DistrictSolveScale { get; init; } = 1;
 
     /// <summary>Relative order arrivals per hour from <see cref="FirstOrderHour"/> (last value repeats).</summary>
     public IReadOnlyList<double> DailyCurve { get; init; } = [3, 6, 9, 9, 7, 5, 5, 6, 6, 5, 3, 2];
@@ -105,6 +110,7 @@ public sealed record SimulationOptions
                     "--markets" => o with { Markets = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                     "--district" => o with { District = Value().Trim() },
                     "--district-fleet" => o with { DistrictFleet = Int() },
+                    "--district-solve-scale" => o with { DistrictSolveScale = Dbl() },
                     "--orders-per-market" => o with { OrdersPerMarket = Int() },
                     "--orders-per-courier-slot" => o with { OrdersPerCourierPerSlot = Dbl() },
                     "--couriers-per-market" => o with { CouriersPerMarket = Int() },
@@ -145,6 +151,10 @@ public sealed record SimulationOptions
         if (o.District is not null && o.Markets.Count > 0)
         {
             errors.Add("--district and --markets exclude each other (a district names its markets).");
+        }
+        if (!(o.DistrictSolveScale > 0))
+        {
+            errors.Add("--district-solve-scale must be above 0.");
         }
         if (o.DistrictFleet is not null && (o.District is null || o.DistrictFleet < 1))
         {

@@ -146,6 +146,11 @@ public sealed class DistrictOptionTests
         Assert.Equal("gangdong", o.District);
         Assert.Equal(7, o.DistrictFleet);
         Assert.Null(new SimulationOptions().District);
+        Assert.Equal(1, new SimulationOptions().DistrictSolveScale);
+        Assert.Equal(2, SimulationOptions.Parse(["--district", "gangdong", "--district-solve-scale", "2"], out errors).DistrictSolveScale);
+        Assert.Empty(errors);
+        SimulationOptions.Parse(["--district-solve-scale", "0"], out errors);
+        Assert.Contains(errors, e => e.Contains("--district-solve-scale", StringComparison.Ordinal));
 
         SimulationOptions.Parse(["--district", "gangdong", "--markets", "amsa"], out errors);
         Assert.Contains(errors, e => e.Contains("--district and --markets", StringComparison.Ordinal));
