@@ -32,11 +32,14 @@ public sealed class BaselinePolicy : DispatchPolicy
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(courier);
-        if (run.Metres(courier.Position, run.HandOver) >= 1)
+        // By hand, a courier serves its own market only, even in a run holding several.
+        var home = run.HomeOf(courier);
+        var market = courier.Spec.MarketId;
+        if (run.Metres(courier.Position, home) >= 1)
         {
-            if (run.Orders.Any(o => (o.Status is OrderStatus.NotPlaced or OrderStatus.Picking or OrderStatus.Ready) && !o.Flag))
+            if (run.Orders.Any(o => o.Spec.MarketId == market && (o.Status is OrderStatus.NotPlaced or OrderStatus.Picking or OrderStatus.Ready) && !o.Flag))
             {
-                run.SetRoute(courier, [new SimStop(SimStopKind.Return, string.Empty, run.HandOver, null)]);
+                run.SetRoute(courier, [new SimStop(SimStopKind.Return, string.Empty, home, null)]);
             }
             return;
         }
@@ -47,7 +50,7 @@ public sealed class BaselinePolicy : DispatchPolicy
         }
         var horizon = run.Now + run.Options.BaselineHorizon;
         var candidates = run.Orders
-            .Where(o => o.Status == OrderStatus.Ready && !o.Flag && o.Spec.WindowStart <= horizon)
+            .Where(o => o.Spec.MarketId == market && o.Status == OrderStatus.Ready && !o.Flag && o.Spec.WindowStart <= horizon)
             .OrderBy(o => o.Spec.WindowStart)
             .ThenBy(o => o.Spec.WindowEnd)
             .ThenBy(o => o.Spec.PlacedAt)
@@ -74,9 +77,9 @@ public sealed class BaselinePolicy : DispatchPolicy
         foreach (var o in taken)
         {
             o.Flag = true;
-            stops.Add(new SimStop(SimStopKind.Pickup, o.Spec.OrderId, run.HandOver, null));
+            stops.Add(new SimStop(SimStopKind.Pickup, o.Spec.OrderId, home, null));
         }
-        var here = run.HandOver;
+        var here = home;
         var left = taken.ToList();
         while (left.Count > 0)
         {

@@ -4,11 +4,30 @@ using MarketDelivery.Routing.Travel;
 
 namespace MarketDelivery.Simulation;
 
-/// <summary>Runs a whole day, market by market (markets share no couriers), with one dispatch policy.</summary>
+/// <summary>
+/// Runs a whole day with one dispatch policy: market by market (markets share no couriers), or, for our
+/// dispatcher with <see cref="SimulationOptions.District"/> set, the district's markets as one run with shared couriers.
+/// </summary>
 public static class DaySimulation
 {
     public const string Baseline = "baseline";
     public const string Dispatcher = "dispatcher";
+    /// <summary>The policy name of a district run: our dispatcher, couriers shared by the district's markets.</summary>
+    public const string DistrictDispatcher = "district";
+
+    /// <summary>The markets of <see cref="SimulationOptions.District"/> if set, else of <see cref="SimulationOptions.Markets"/>.</summary>
+    public static IReadOnlyList<Market> SelectMarkets(MarketCatalog catalog, SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.District is null)
+        {
+            return SelectMarkets(catalog, options.Markets);
+        }
+        var district = catalog.FindDistrict(options.District)
+            ?? throw new ArgumentException($"Unknown district '{options.District}'; known: {string.Join(", ", catalog.Districts.Select(d => d.Id))}.");
+        return SelectMarkets(catalog, district.MarketIds);
+    }
 
     public static IReadOnlyList<Market> SelectMarkets(MarketCatalog catalog, IReadOnlyList<string> ids)
     {
@@ -31,15 +50,25 @@ public static class DaySimulation
         var couriers = new List<CourierOutcome>();
         var replans = new List<ReplanRecord>();
         string? error = null;
-        foreach (var market in world.Markets)
+        // By hand a courier serves its own market, so the baseline is always per market.
+        var shared = policy != Baseline && options.District is not null;
+        IEnumerable<(string Id, IReadOnlyList<Market> Markets)> groups = shared
+            ? [(options.District!, world.Markets)]
+            : world.Markets.Select(m => (m.Id, (IReadOnlyList<Market>)[m]));
+        var runOptions = shared && options.DistrictSolveScale != 1
+            ? options with { WaveTimeLimit = options.WaveTimeLimit * options.DistrictSolveScale, ReplanTimeLimit = options.ReplanTimeLimit * options.DistrictSolveScale }
+            : options;
+        foreach (var (id, markets) in groups)
         {
             DispatchPolicy p = policy == Baseline ? new BaselinePolicy() : new PlannerPolicy(new DispatchPlanner(travel));
+            var ids = markets.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
             var run = new MarketRun(
-                market,
-                world.Orders.Where(o => o.MarketId == market.Id),
-                world.Couriers.Where(c => c.MarketId == market.Id),
+                id,
+                markets,
+                world.Orders.Where(o => ids.Contains(o.MarketId)),
+                world.Couriers.Where(c => ids.Contains(c.MarketId)),
                 p,
-                options,
+                runOptions,
                 travel);
             try
             {
@@ -48,13 +77,13 @@ public static class DaySimulation
             catch (Exception ex) when (policy != Baseline && ex is not OutOfMemoryException)
             {
                 // The planner failed: report it, and count the market's undelivered orders as unassigned.
-                error ??= $"{market.Id}: {ex.GetType().Name}: {ex.Message}";
+                error ??= $"{id}: {ex.GetType().Name}: {ex.Message}";
             }
             orders.AddRange(run.OrderOutcomes());
             couriers.AddRange(run.CourierOutcomes());
             replans.AddRange(p.Replans);
-            log?.Invoke($"  {policy,-10} {market.Id,-11} done: {run.Orders.Count(o => o.Status == OrderStatus.Delivered)}/{run.Orders.Count} delivered, {p.Replans.Count} plans");
+            log?.Invoke($"  {(shared ? DistrictDispatcher : policy),-10} {id,-11} done: {run.Orders.Count(o => o.Status == OrderStatus.Delivered)}/{run.Orders.Count} delivered, {p.Replans.Count} plans");
         }
-        return new RunResult(policy, orders, couriers, replans, error);
+        return new RunResult(shared ? DistrictDispatcher : policy, orders, couriers, replans, error);
     }
 }

@@ -7,21 +7,28 @@ namespace MarketDelivery.Simulation;
 /// Runs the dispatcher and the baseline for every fleet size and seed of a range, and finds for each the smallest
 /// fleet that keeps every seed at least <see cref="OnTimeTarget"/> % on time ("fleet98"). A dominance violation is a
 /// (seed, fleet) where the dispatcher delivered fewer orders on time than the baseline.
+/// With <c>--district</c> the fleet is the district's total (<see cref="WorldGenerator.SplitFleet"/>), "the
+/// dispatcher" is the district run with shared couriers, our dispatcher per market is run as well, and on-time % is
+/// over all the district's orders (so fleet98 asks 98 % of the district's orders, not of each market's).
 /// </summary>
 public static class FleetSweep
 {
     public const double OnTimeTarget = 98.0;
 
     /// <summary>One simulated day at one fleet size: on-time counts over the same orders for both runs.</summary>
+    /// <param name="PerMarketOnTime">District sweeps: our dispatcher market by market, same fleet.</param>
     public sealed record Point(int Seed, int Fleet, int Orders, int DispatcherOnTime, int BaselineOnTime,
-        double DispatcherKmPerOrder, double BaselineKmPerOrder)
+        double DispatcherKmPerOrder, double BaselineKmPerOrder, int? PerMarketOnTime = null, double? PerMarketKmPerOrder = null)
     {
         public double DispatcherPct => Orders == 0 ? 100 : 100.0 * DispatcherOnTime / Orders;
         public double BaselinePct => Orders == 0 ? 100 : 100.0 * BaselineOnTime / Orders;
+        public double PerMarketPct => Orders == 0 || PerMarketOnTime is null ? 100 : 100.0 * PerMarketOnTime.Value / Orders;
         public bool DominanceViolated => DispatcherOnTime < BaselineOnTime;
     }
 
-    public sealed record Outcome(int Seeds, int? Fleet98Dispatcher, int? Fleet98Baseline, double? FleetSavingPct, int DominanceViolations);
+    /// <param name="HasPerMarket">A district sweep: <paramref name="Fleet98PerMarket"/> is our dispatcher per market.</param>
+    public sealed record Outcome(int Seeds, int? Fleet98Dispatcher, int? Fleet98Baseline, double? FleetSavingPct, int DominanceViolations,
+        bool HasPerMarket = false, int? Fleet98PerMarket = null);
 
     /// <summary>"a..b" (inclusive), "a,b,c" or a single number. Throws <see cref="FormatException"/> otherwise.</summary>
     public static IReadOnlyList<int> ParseRange(string text)
@@ -72,14 +79,16 @@ public static class FleetSweep
         var dispatcher = SmallestFleet(points, p => p.DispatcherPct);
         var baseline = SmallestFleet(points, p => p.BaselinePct);
         double? saving = dispatcher is { } d && baseline is { } b && b > 0 ? 100.0 * (b - d) / b : null;
-        return new Outcome(points.Select(p => p.Seed).Distinct().Count(), dispatcher, baseline, saving, points.Count(p => p.DominanceViolated));
+        var hasPerMarket = points.Count > 0 && points.All(p => p.PerMarketOnTime is not null);
+        return new Outcome(points.Select(p => p.Seed).Distinct().Count(), dispatcher, baseline, saving, points.Count(p => p.DominanceViolated),
+            hasPerMarket, hasPerMarket ? SmallestFleet(points, p => p.PerMarketPct) : null);
     }
 
     public static string PointLine(Point p)
     {
         ArgumentNullException.ThrowIfNull(p);
         return string.Create(CultureInfo.InvariantCulture,
-            $"SWEEP seed={p.Seed} fleet={p.Fleet} orders={p.Orders} on_time_pct={p.DispatcherPct:0.00} baseline_on_time_pct={p.BaselinePct:0.00} km_per_order={p.DispatcherKmPerOrder:0.000} baseline_km_per_order={p.BaselineKmPerOrder:0.000}{(p.DominanceViolated ? " DOMINANCE-VIOLATION" : string.Empty)}");
+            $"SWEEP seed={p.Seed} fleet={p.Fleet} orders={p.Orders} on_time_pct={p.DispatcherPct:0.00} baseline_on_time_pct={p.BaselinePct:0.00} km_per_order={p.DispatcherKmPerOrder:0.000} baseline_km_per_order={p.BaselineKmPerOrder:0.000}{(p.PerMarketOnTime is null ? string.Empty : $" per_market_on_time_pct={p.PerMarketPct:0.00} per_market_km_per_order={p.PerMarketKmPerOrder:0.000}")}{(p.DominanceViolated ? " DOMINANCE-VIOLATION" : string.Empty)}");
     }
 
     public static string FleetLine(Outcome o)
@@ -87,7 +96,7 @@ public static class FleetSweep
         ArgumentNullException.ThrowIfNull(o);
         static string N(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "none";
         return string.Create(CultureInfo.InvariantCulture,
-            $"FLEET seeds={o.Seeds} fleet98_dispatcher={N(o.Fleet98Dispatcher)} fleet98_baseline={N(o.Fleet98Baseline)} fleet_saving_pct={(o.FleetSavingPct is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "NaN")} dominance_violations={o.DominanceViolations}");
+            $"FLEET seeds={o.Seeds} fleet98_dispatcher={N(o.Fleet98Dispatcher)} fleet98_baseline={N(o.Fleet98Baseline)} fleet_saving_pct={(o.FleetSavingPct is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "NaN")} dominance_violations={o.DominanceViolations}{(o.HasPerMarket ? " fleet98_per_market=" + N(o.Fleet98PerMarket) : string.Empty)}");
     }
 
     /// <summary>Splits the sweep's own options (<c>--seeds</c>, <c>--couriers</c>) from the day's options.</summary>
@@ -156,7 +165,7 @@ public static class FleetSweep
         IReadOnlyList<Market> markets;
         try
         {
-            markets = DaySimulation.SelectMarkets(catalog, options.Markets);
+            markets = DaySimulation.SelectMarkets(catalog, options);
         }
         catch (ArgumentException ex)
         {
@@ -168,7 +177,9 @@ public static class FleetSweep
         {
             foreach (var fleet in fleets)
             {
-                var day = options with { Seed = seed, CouriersPerMarket = fleet };
+                var day = options.District is null
+                    ? options with { Seed = seed, CouriersPerMarket = fleet }
+                    : options with { Seed = seed, DistrictFleet = fleet };
                 var point = Run(markets, day);
                 points.Add(point);
                 Console.WriteLine(PointLine(point));
@@ -178,14 +189,15 @@ public static class FleetSweep
         return 0;
     }
 
-    /// <summary>One day at one fleet size, both runs on the same world.</summary>
+    /// <summary>One day at one fleet size, both runs (a district: all three) on the same world.</summary>
     public static Point Run(IReadOnlyList<Market> markets, SimulationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var world = WorldGenerator.Generate(markets, options);
         var baseline = Kpis.Of(DaySimulation.Run(world, DaySimulation.Baseline, options));
+        var perMarket = options.District is null ? null : Kpis.Of(DaySimulation.Run(world, DaySimulation.Dispatcher, options with { District = null }));
         var dispatcher = Kpis.Of(DaySimulation.Run(world, DaySimulation.Dispatcher, options));
-        return new Point(options.Seed, options.CouriersPerMarket ?? 0, dispatcher.Orders, dispatcher.OnTime, baseline.OnTime,
-            dispatcher.KmPerOrder, baseline.KmPerOrder);
+        return new Point(options.Seed, options.District is null ? options.CouriersPerMarket ?? 0 : world.Couriers.Count, dispatcher.Orders, dispatcher.OnTime, baseline.OnTime,
+            dispatcher.KmPerOrder, baseline.KmPerOrder, perMarket?.OnTime, perMarket?.KmPerOrder);
     }
 }

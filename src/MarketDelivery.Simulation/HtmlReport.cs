@@ -13,6 +13,7 @@ public static class HtmlReport
 {
     private const string DispatcherColour = "#1f77b4";
     private const string BaselineColour = "#d62728";
+    private const string DistrictColour = "#2ca02c";
     private static readonly TimeSpan Bucket = TimeSpan.FromMinutes(30);
 
     public static string DefaultPath()
@@ -27,7 +28,7 @@ public static class HtmlReport
         return Path.Combine("artifacts", "simulation", "report.html");
     }
 
-    public static void Write(string path, World world, SimulationOptions options, RunResult? dispatcher, RunResult? baseline)
+    public static void Write(string path, World world, SimulationOptions options, RunResult? dispatcher, RunResult? baseline, RunResult? perMarket = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -35,18 +36,19 @@ public static class HtmlReport
         {
             Directory.CreateDirectory(dir);
         }
-        File.WriteAllText(path, Render(world, options, dispatcher, baseline), Encoding.UTF8);
+        File.WriteAllText(path, Render(world, options, dispatcher, baseline, perMarket), Encoding.UTF8);
     }
 
     private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
 
-    public static string Render(World world, SimulationOptions options, RunResult? dispatcher, RunResult? baseline)
+    /// <param name="perMarket">A district day's per-market dispatcher run, shown in the KPI table beside the district run.</param>
+    public static string Render(World world, SimulationOptions options, RunResult? dispatcher, RunResult? baseline, RunResult? perMarket = null)
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(options);
-        var runs = new[] { dispatcher, baseline }.OfType<RunResult>().ToList();
+        var runs = new[] { dispatcher, perMarket, baseline }.OfType<RunResult>().ToList();
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>MarketDelivery day simulation</title>");
         sb.AppendLine("<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f4f4f4}td:first-child{text-align:left}svg{background:#fff;border:1px solid #ddd;margin:8px 0}.note{color:#555;font-size:90%}</style>");
@@ -66,6 +68,10 @@ public static class HtmlReport
             sb.AppendLine(I($"<p><b>{E(r.Policy)} stopped early:</b> {E(r.Error!)}</p>"));
         }
         sb.AppendLine(I($"<p><code>{E(Summary.KpiLine(dispatcher, baseline))}</code></p>"));
+        if (options.District is not null && dispatcher is not null)
+        {
+            sb.AppendLine(I($"<p><code>{E(Summary.DistrictLine(world, options.District, options.Seed, dispatcher, perMarket, baseline))}</code></p>"));
+        }
 
         if (runs.Count > 0 && world.Orders.Count > 0)
         {
@@ -110,7 +116,12 @@ public static class HtmlReport
         return sb.ToString();
     }
 
-    private static string Colour(RunResult r) => r.Policy == DaySimulation.Baseline ? BaselineColour : DispatcherColour;
+    private static string Colour(RunResult r) => r.Policy switch
+    {
+        DaySimulation.Baseline => BaselineColour,
+        DaySimulation.DistrictDispatcher => DistrictColour,
+        _ => DispatcherColour,
+    };
 
     private static DateTimeOffset Floor(DateTimeOffset t) =>
         new(t.Ticks - (t.Ticks % Bucket.Ticks), t.Offset);

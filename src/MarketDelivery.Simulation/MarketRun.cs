@@ -52,6 +52,8 @@ public sealed class CourierState(SimCourierSpec spec, GeoPoint start, DateTimeOf
     public List<string> OnBoard { get; } = [];
     public int Version { get; set; }
     public double Metres { get; set; }
+    /// <summary>Of <see cref="Metres"/>, the ride home after a district's day.</summary>
+    public double HomeMetres { get; set; }
     public List<BusyInterval> Busy { get; } = [];
     public List<LegRecord> Legs { get; } = [];
     public List<StopRecord> Stops { get; } = [];
@@ -108,10 +110,29 @@ public abstract class DispatchPolicy
     public virtual bool WaitForPickup(MarketRun run, CourierState courier, OrderState order) => true;
 }
 
+/// <summary>A delivery slot of one market in a run. Slot ids repeat across markets, so <see cref="Key"/> qualifies them.</summary>
+public sealed record RunSlot(string MarketId, BookableSlot Slot)
+{
+    public string SlotId => Slot.SlotId;
+    public DateTimeOffset Start => Slot.Start;
+    public DateTimeOffset End => Slot.End;
+    public string Key => KeyOf(MarketId, Slot.SlotId);
+
+    public static string KeyOf(string marketId, string slotId) => marketId + "/" + slotId;
+
+    public static string KeyOf(SimOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return KeyOf(order.MarketId, order.SlotId);
+    }
+}
+
 /// <summary>
-/// One market's day as a discrete-event simulation on a virtual clock. Couriers ride straight-line-times-circuity
-/// legs (the planner's own travel model) at their mode's speed times a lognormal noise factor, wait at a stop
-/// until the order is ready or the window opens, and spend the planner's service times at each stop.
+/// One market's day, or a district's (markets sharing their couriers), as a discrete-event simulation on a virtual
+/// clock. Couriers ride straight-line-times-circuity legs (the planner's own travel model) at their mode's speed
+/// times a lognormal noise factor, wait at a stop until the order is ready or the window opens, and spend the
+/// planner's service times at each stop. Each order is picked up at its own market's hand-over point; each courier
+/// starts at its home market's, and in a district run rides back there when the day is over.
 /// </summary>
 public sealed class MarketRun
 {
@@ -119,41 +140,74 @@ public sealed class MarketRun
     private long _seq;
     private readonly GreatCircleTravelSource _travel;
     private readonly double _noiseSigma;
+    private readonly Dictionary<string, GeoPoint> _handOver;
 
     public MarketRun(Market market, IEnumerable<SimOrder> orders, IEnumerable<SimCourierSpec> couriers, DispatchPolicy policy, SimulationOptions options, GreatCircleTravelSource travel)
+        : this(market?.Id ?? throw new ArgumentNullException(nameof(market)), [market], orders, couriers, policy, options, travel)
     {
-        ArgumentNullException.ThrowIfNull(market);
+    }
+
+    /// <param name="id">The market's id, or the district's when <paramref name="markets"/> are several.</param>
+    public MarketRun(string id, IReadOnlyList<Market> markets, IEnumerable<SimOrder> orders, IEnumerable<SimCourierSpec> couriers, DispatchPolicy policy, SimulationOptions options, GreatCircleTravelSource travel)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(markets);
         ArgumentNullException.ThrowIfNull(orders);
         ArgumentNullException.ThrowIfNull(couriers);
         ArgumentNullException.ThrowIfNull(options);
-        Market = market;
+        if (markets.Count == 0)
+        {
+            throw new ArgumentException("A run needs at least one market.", nameof(markets));
+        }
+        Id = id;
+        Markets = markets;
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
         Options = options;
         _travel = travel ?? throw new ArgumentNullException(nameof(travel));
         _noiseSigma = options.TravelNoiseSigma;
-        Slots = market.Slots.Select(t => market.SlotOn(options.Date, t)).OrderBy(s => s.Start).ToList();
+        _handOver = markets.ToDictionary(m => m.Id, m => m.HandOverPoint.Location, StringComparer.Ordinal);
+        // Stable sort: a market alone keeps its slots' order, so its events are scheduled as they always were.
+        Slots = markets.SelectMany(m => m.Slots.Select(t => new RunSlot(m.Id, m.SlotOn(options.Date, t)))).OrderBy(s => s.Start).ToList();
         Orders = orders.Select(o => new OrderState(o)).ToList();
         OrdersById = Orders.ToDictionary(o => o.Spec.OrderId, StringComparer.Ordinal);
         var specs = couriers.ToList();
         Start = specs.Count > 0 ? specs.Min(c => c.ShiftStart) : Slots[0].Start;
         Now = Start;
-        Couriers = specs.Select(c => new CourierState(c, HandOver, Start)).ToList();
+        Couriers = specs.Select(c => new CourierState(c, HandOverOf(c.MarketId), Start)).ToList();
         EndLimit = Slots.Max(s => s.End) + TimeSpan.FromHours(4);
     }
 
-    public Market Market { get; }
+    /// <summary>The market's id, or the district's.</summary>
+    public string Id { get; }
+    public IReadOnlyList<Market> Markets { get; }
     public DispatchPolicy Policy { get; }
     public SimulationOptions Options { get; }
-    public IReadOnlyList<BookableSlot> Slots { get; }
+    /// <summary>Every market's slots, by start time.</summary>
+    public IReadOnlyList<RunSlot> Slots { get; }
     public IReadOnlyList<OrderState> Orders { get; }
     public IReadOnlyDictionary<string, OrderState> OrdersById { get; }
     public IReadOnlyList<CourierState> Couriers { get; }
     public DateTimeOffset Start { get; }
     public DateTimeOffset Now { get; private set; }
     public DateTimeOffset EndLimit { get; }
-    public GeoPoint HandOver => Market.HandOverPoint.Location;
+    /// <summary>
+    /// Couriers shared by several markets end the day at their home market (a market's own couriers are already
+    /// there or in its service area). The planner is told so; a single market's run stays as it always was.
+    /// </summary>
+    public bool ReturnHome => Markets.Count > 1;
     public static TimeSpan PickupService => TimeSpan.FromMinutes(2);
     public static TimeSpan DeliveryService => TimeSpan.FromMinutes(3);
+
+    /// <summary>The hand-over point of a market of this run.</summary>
+    public GeoPoint HandOverOf(string marketId) =>
+        _handOver.TryGetValue(marketId, out var p) ? p : throw new ArgumentException($"Market '{marketId}' is not part of run '{Id}'.", nameof(marketId));
+
+    /// <summary>Where a courier starts the day (and, in a district run, ends it): its home market's hand-over point.</summary>
+    public GeoPoint HomeOf(CourierState courier)
+    {
+        ArgumentNullException.ThrowIfNull(courier);
+        return HandOverOf(courier.Spec.MarketId);
+    }
 
     public void Schedule(DateTimeOffset at, Action action)
     {
@@ -188,16 +242,43 @@ public sealed class MarketRun
             });
         }
         Policy.Start(this);
+        Drain(EndLimit);
+        StopAll();
+        if (ReturnHome)
+        {
+            // The day is over (or cut at the end limit): whoever is away rides home, and those kilometres count.
+            _events.Clear();
+            var before = Couriers.ToDictionary(c => c, c => c.Metres);
+            foreach (var c in Couriers.Where(c => Metres(c.Position, HomeOf(c)) >= 1))
+            {
+                c.Pending = [new SimStop(SimStopKind.Return, string.Empty, HomeOf(c), null)];
+                Advance(c);
+            }
+            Drain(DateTimeOffset.MaxValue);
+            StopAll();
+            foreach (var c in Couriers)
+            {
+                c.HomeMetres = c.Metres - before[c];
+            }
+        }
+    }
+
+    private void Drain(DateTimeOffset until)
+    {
         while (_events.TryDequeue(out var action, out var key))
         {
             var at = new DateTimeOffset(key.Ticks, TimeSpan.Zero).ToOffset(Start.Offset);
-            if (at > EndLimit)
+            if (at > until)
             {
                 break;
             }
             Now = at;
             action();
         }
+    }
+
+    private void StopAll()
+    {
         foreach (var c in Couriers)
         {
             if (c.Activity == CourierActivity.Travelling)
@@ -407,5 +488,5 @@ public sealed class MarketRun
     public List<CourierOutcome> CourierOutcomes() =>
         Couriers.Select(c => new CourierOutcome(
             c.Spec.CourierId, c.Spec.MarketId, c.Spec.Mode, c.Spec.ShiftStart, c.Spec.ShiftEnd, c.Metres,
-            c.Busy.ToList(), c.Legs.ToList(), c.Stops.ToList())).ToList();
+            c.Busy.ToList(), c.Legs.ToList(), c.Stops.ToList(), c.HomeMetres)).ToList();
 }

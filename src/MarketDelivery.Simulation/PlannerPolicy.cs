@@ -30,7 +30,8 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         _wave = new WavePolicy(run.Options.WaveLeadTime, run.Options.ReleaseWhenReady);
         foreach (var slot in run.Slots)
         {
-            var id = slot.SlotId;
+            // Keyed by market and slot: a district's markets have slots with the same ids.
+            var id = slot.Key;
             run.Schedule(_wave.ReleaseAt(slot.Start), () => Release(run, id));
         }
         if (run.Options.ReplanPeriod is { } period)
@@ -42,7 +43,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
                 run.Schedule(t, () =>
                 {
                     if (run.Orders.Any(o => o.Status is OrderStatus.OnBoard
-                        || (o.Status is OrderStatus.Picking or OrderStatus.Ready && _released.Contains(o.Spec.SlotId))))
+                        || (o.Status is OrderStatus.Picking or OrderStatus.Ready && _released.Contains(RunSlot.KeyOf(o.Spec)))))
                     {
                         Request(run, "periodic", wave: false, full: true);
                     }
@@ -51,18 +52,18 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         }
     }
 
-    private void Release(MarketRun run, string slotId)
+    private void Release(MarketRun run, string slotKey)
     {
-        if (_released.Add(slotId) && run.Orders.Any(o => o.Spec.SlotId == slotId && o.Status != OrderStatus.NotPlaced))
+        if (_released.Add(slotKey) && run.Orders.Any(o => RunSlot.KeyOf(o.Spec) == slotKey && o.Status != OrderStatus.NotPlaced))
         {
-            Request(run, "wave " + slotId[^4..], wave: true);
+            Request(run, "wave " + slotKey[^4..], wave: true);
         }
     }
 
     public override void OrderPlaced(MarketRun run, OrderState order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        if (_released.Contains(order.Spec.SlotId))
+        if (_released.Contains(RunSlot.KeyOf(order.Spec)))
         {
             Request(run, "new-order", wave: false);
         }
@@ -72,13 +73,13 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(order);
-        var slot = run.Slots.First(s => s.SlotId == order.Spec.SlotId);
-        if (!_released.Contains(slot.SlotId))
+        var slot = run.Slots.First(s => s.Key == RunSlot.KeyOf(order.Spec));
+        if (!_released.Contains(slot.Key))
         {
-            var ready = run.Orders.Count(o => o.Spec.SlotId == slot.SlotId && o.Status == OrderStatus.Ready);
+            var ready = run.Orders.Count(o => RunSlot.KeyOf(o.Spec) == slot.Key && o.Status == OrderStatus.Ready);
             if (_wave.ShouldRelease(run.Now, slot.Start, ready))
             {
-                Release(run, slot.SlotId);
+                Release(run, slot.Key);
             }
         }
     }
@@ -150,7 +151,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
 
         var active = run.Orders
             .Where(o => o.Status is OrderStatus.OnBoard
-                || (o.Status is OrderStatus.Picking or OrderStatus.Ready && _released.Contains(o.Spec.SlotId)))
+                || (o.Status is OrderStatus.Picking or OrderStatus.Ready && _released.Contains(RunSlot.KeyOf(o.Spec))))
             .ToList();
         if (active.Count == 0)
         {
@@ -166,7 +167,8 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             c.Spec.ShiftStart,
             c.OnBoard.Count > 0 && c.Spec.ShiftEnd < now + TimeSpan.FromHours(2) ? now + TimeSpan.FromHours(2) : c.Spec.ShiftEnd,
             c.PositionAt(now),
-            c.OnBoard.ToList())).ToList();
+            c.OnBoard.ToList(),
+            run.ReturnHome ? run.HomeOf(c) : null)).ToList();
         var settings = new DispatchSettings
         {
             SolveTimeLimit = run.Options.WaveTimeLimit,
@@ -185,7 +187,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             : planner.PlanIncremental(snapshot, settings);
         sw.Stop();
         _previous = plan;
-        _replans.Add(new ReplanRecord(run.Market.Id, now, trigger, sw.Elapsed.TotalMilliseconds, orders.Count, couriers.Count, plan.Unassigned.Count, plan.IsFeasible,
+        _replans.Add(new ReplanRecord(run.Id, now, trigger, sw.Elapsed.TotalMilliseconds, orders.Count, couriers.Count, plan.Unassigned.Count, plan.IsFeasible,
             plan.Routes.Sum(r => r.Stops.Count(s => s.Kind == PlannedStopKind.Delivery && s.Lateness > TimeSpan.Zero)),
             plan.Routes.Count(r => r.Stops.Count > 0)));
 
@@ -265,7 +267,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         return new DispatchOrder(
             s.OrderId,
             s.MarketId,
-            run.HandOver,
+            run.HandOverOf(s.MarketId),
             s.Destination,
             s.WindowStart,
             // Plan against a window end pulled in by a buffer, so travel-time noise does not push deliveries late.

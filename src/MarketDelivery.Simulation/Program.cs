@@ -36,7 +36,7 @@ var catalog = SeedDataLoader.Load(SeedDataLoader.FindDataDirectory());
 IReadOnlyList<Market> markets;
 try
 {
-    markets = DaySimulation.SelectMarkets(catalog, options.Markets);
+    markets = DaySimulation.SelectMarkets(catalog, options);
 }
 catch (ArgumentException ex)
 {
@@ -46,14 +46,20 @@ catch (ArgumentException ex)
 
 var world = WorldGenerator.Generate(markets, options);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Simulating {options.Date:yyyy-MM-dd}, seed {options.Seed}: {markets.Count} markets ({string.Join(", ", markets.Select(m => m.Id))}), {world.Orders.Count} orders, {world.Couriers.Count} couriers ({(options.CouriersPerMarket is { } n ? n.ToString(CultureInfo.InvariantCulture) + "/market" : "staffed at " + options.OrdersPerCourierPerSlot.ToString(CultureInfo.InvariantCulture) + " orders/courier/slot")}: {string.Join(", ", markets.Select(m => m.Id + " " + world.Couriers.Count(c => c.MarketId == m.Id)))})"));
+    $"Simulating {options.Date:yyyy-MM-dd}, seed {options.Seed}: {markets.Count} markets ({string.Join(", ", markets.Select(m => m.Id))}), {world.Orders.Count} orders, {world.Couriers.Count} couriers ({(options.DistrictFleet is { } total ? "district fleet " + total.ToString(CultureInfo.InvariantCulture) + " split" : options.CouriersPerMarket is { } n ? n.ToString(CultureInfo.InvariantCulture) + "/market" : "staffed at " + options.OrdersPerCourierPerSlot.ToString(CultureInfo.InvariantCulture) + " orders/courier/slot")}: {string.Join(", ", markets.Select(m => m.Id + " " + world.Couriers.Count(c => c.MarketId == m.Id)))})"));
 
 RunResult? baseline = null;
 RunResult? dispatcher = null;
+RunResult? perMarket = null;
 var clock = Stopwatch.StartNew();
 if (options.RunBaseline)
 {
     baseline = DaySimulation.Run(world, DaySimulation.Baseline, options, log: Console.WriteLine);
+}
+if (options.RunDispatcher && options.District is not null)
+{
+    // The comparison a district needs: the same world and fleet, our dispatcher market by market.
+    perMarket = DaySimulation.Run(world, DaySimulation.Dispatcher, options with { District = null }, log: Console.WriteLine);
 }
 if (options.RunDispatcher)
 {
@@ -62,7 +68,7 @@ if (options.RunDispatcher)
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Simulated in {clock.Elapsed.TotalSeconds:0.0} s wall time."));
 Console.WriteLine();
 
-var runs = new[] { dispatcher, baseline }.OfType<RunResult>().ToList();
+var runs = new[] { dispatcher, perMarket, baseline }.OfType<RunResult>().ToList();
 Console.Write(Summary.Table(runs));
 Console.WriteLine();
 Console.Write(Summary.PerMarket(dispatcher, baseline));
@@ -79,8 +85,12 @@ if (dispatcher is not null)
 
 SimDebug.LateOrders(dispatcher);
 var output = options.OutputPath ?? HtmlReport.DefaultPath();
-HtmlReport.Write(output, world, options, dispatcher, baseline);
+HtmlReport.Write(output, world, options, dispatcher, baseline, perMarket);
 Console.WriteLine($"Report: {Path.GetFullPath(output)}");
+if (options.District is not null && dispatcher is not null)
+{
+    Console.WriteLine(Summary.DistrictLine(world, options.District, options.Seed, dispatcher, perMarket, baseline));
+}
 Console.WriteLine(Summary.KpiLine(dispatcher, baseline));
 return 0;
 
@@ -92,6 +102,13 @@ internal static class Usage
             --seed N                 master seed (default 1)
             --orders-per-market N    orders per market per day (default 300)
             --markets a,b            market ids (default: every seed market)
+            --district ID            a district's markets (data/districts.json, e.g. gangdong = amsa + gildong): our
+                                     dispatcher plans them as one with shared couriers, and also runs per market for
+                                     comparison; the baseline stays per market. Prints a DISTRICT line before the KPI line
+            --district-fleet N       with --district: N couriers in all, split evenly over its markets (the remainder one
+                                     each to the first markets listed: 7 = amsa 4 + gildong 3)
+            --district-solve-scale X the district run's solve limits times X (default 1: each plan as fast as a market's;
+                                     2 for gangdong gives it the solver time both markets' plans get together)
             --couriers-per-market N  fleet size per market (default: one courier per 8.5 orders of an average slot,
                                      --orders-per-courier-slot X; 60 % scooters, --scooters-per-market N)
             --out PATH               HTML report (default artifacts/simulation/report.html)
@@ -112,6 +129,9 @@ internal static class Usage
             on time in every seed, and the (seed, fleet) pairs where the dispatcher is less punctual than the baseline)
           dotnet run -c Release --project src/MarketDelivery.Simulation -- advise --markets amsa [--orders-per-market N]
             [--date yyyy-MM-dd]: the fleet advisor on the demand model's orders per slot (couriers and km per hour)
+          dotnet run -c Release --project src/MarketDelivery.Simulation -- sweep --district gangdong --seeds 1..5 --couriers 10..16
+            --couriers is the district's total fleet (split as --district-fleet); the district dispatcher against our
+            dispatcher per market and the per-market baseline, on-time % over all the district's orders
         """;
 }
 internal static class SimDebug

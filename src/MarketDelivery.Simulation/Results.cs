@@ -49,7 +49,8 @@ public sealed record CourierOutcome(
     double Metres,
     IReadOnlyList<BusyInterval> Busy,
     IReadOnlyList<LegRecord> Legs,
-    IReadOnlyList<StopRecord> Stops);
+    IReadOnlyList<StopRecord> Stops,
+    double HomeMetres = 0);
 
 /// <summary>One call of the planner: why, how long it took (wall clock), and what came out.</summary>
 public sealed record ReplanRecord(

@@ -10,6 +10,15 @@ public sealed record SimulationOptions
     /// <summary>Market ids to simulate; empty means every seed market.</summary>
     public IReadOnlyList<string> Markets { get; init; } = [];
     public int OrdersPerMarket { get; init; } = 300;
+    /// <summary>District id (<c>data/districts.json</c>): its markets, and the dispatcher plans them as one with shared couriers.</summary>
+    public string? District { get; init; }
+    /// <summary>A district's total fleet, split over its markets (<see cref="WorldGenerator.SplitFleet"/>); overrides the per-market size.</summary>
+    public int? DistrictFleet { get; init; }
+    /// <summary>
+    /// The district run's solve limits are the markets' times this: 1 keeps each plan's latency; the number of markets
+    /// gives one district plan the solver time the markets' plans get together.
+    /// </summary>
+    public double DistrictSolveScale { get; init; } = 1;
 
     /// <summary>Relative order arrivals per hour from <see cref="FirstOrderHour"/> (last value repeats).</summary>
     public IReadOnlyList<double> DailyCurve { get; init; } = [3, 6, 9, 9, 7, 5, 5, 6, 6, 5, 3, 2];
@@ -99,6 +108,9 @@ public sealed record SimulationOptions
                     "--seed" => o with { Seed = Int() },
                     "--date" => o with { Date = DateOnly.ParseExact(Value(), "yyyy-MM-dd", CultureInfo.InvariantCulture) },
                     "--markets" => o with { Markets = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                    "--district" => o with { District = Value().Trim() },
+                    "--district-fleet" => o with { DistrictFleet = Int() },
+                    "--district-solve-scale" => o with { DistrictSolveScale = Dbl() },
                     "--orders-per-market" => o with { OrdersPerMarket = Int() },
                     "--orders-per-courier-slot" => o with { OrdersPerCourierPerSlot = Dbl() },
                     "--couriers-per-market" => o with { CouriersPerMarket = Int() },
@@ -135,6 +147,18 @@ public sealed record SimulationOptions
         if (o.CouriersPerMarket < 1 || o.ScootersPerMarket < 0)
         {
             errors.Add("--couriers-per-market must be at least 1.");
+        }
+        if (o.District is not null && o.Markets.Count > 0)
+        {
+            errors.Add("--district and --markets exclude each other (a district names its markets).");
+        }
+        if (!(o.DistrictSolveScale > 0))
+        {
+            errors.Add("--district-solve-scale must be above 0.");
+        }
+        if (o.DistrictFleet is not null && (o.District is null || o.DistrictFleet < 1))
+        {
+            errors.Add("--district-fleet needs --district and at least 1 courier.");
         }
         return o;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MarketDelivery.Routing.Travel;
 
 namespace MarketDelivery.Simulation;
 
@@ -91,6 +92,64 @@ public static class Summary
         }
         var b = baseline.Kpis.KmPerOrder;
         return b <= 0 ? double.NaN : 100.0 * (b - dispatcher.Kpis.KmPerOrder) / b;
+    }
+
+    /// <summary>Couriers of a run who delivered orders of more than one market (only a district run has any).</summary>
+    public static int SharedCouriers(RunResult run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var marketOf = run.Orders.ToDictionary(o => o.OrderId, o => o.MarketId, StringComparer.Ordinal);
+        return run.Couriers.Count(c => c.Stops.Where(s => s.Kind == SimStopKind.Delivery).Select(s => marketOf[s.OrderId]).Distinct().Count() > 1);
+    }
+
+    /// <summary>
+    /// Km from where each courier of <paramref name="run"/> ended the day to its home market's hand-over point (the
+    /// planner's distance model). Only a district run rides it; a market's own couriers end in its service area,
+    /// and this is what their ride home would add.
+    /// </summary>
+    public static double HomeLeftKm(RunResult run, World world)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(world);
+        var home = world.Markets.ToDictionary(m => m.Id, m => m.HandOverPoint.Location, StringComparer.Ordinal);
+        var circuity = new GreatCircleTravelSource().CircuityFactor;
+        return run.Couriers.Where(c => c.Legs.Count > 0).Sum(c =>
+        {
+            var (end, h) = (c.Legs[^1].To, home[c.MarketId]);
+            return GreatCircleTravelSource.HaversineMetres(end.Lon, end.Lat, h.Lon, h.Lat) * circuity;
+        }) / 1000.0;
+    }
+
+    /// <summary>
+    /// One district day, same world and total fleet three ways: our dispatcher planning the district with shared
+    /// couriers, our dispatcher per market, and the per-market baseline. <c>courier_km</c> includes the district
+    /// couriers' ride home after the day (<c>home_km</c>); the per-market runs do not ride home, so
+    /// <c>per_market_home_km</c> is the ride they would add, and <c>shared_km_saving_pct</c> compares like with like:
+    /// <c>(per_market_courier_km + per_market_home_km − courier_km) / (per_market_courier_km + per_market_home_km)</c>.
+    /// </summary>
+    public static string DistrictLine(World world, string district, int seed, RunResult shared, RunResult? perMarket, RunResult? baseline)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(shared);
+        var d = shared.Kpis;
+        var p = perMarket?.Kpis;
+        var b = baseline?.Kpis;
+        var fleet = world.Couriers.Count;
+        var perMarketHome = perMarket is null ? double.NaN : HomeLeftKm(perMarket, world);
+        var perMarketTotal = (p?.CourierKm ?? double.NaN) + perMarketHome;
+        var saving = perMarketTotal > 0 ? 100.0 * (perMarketTotal - d.CourierKm) / perMarketTotal : double.NaN;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"DISTRICT district={district} seed={seed} fleet={fleet} orders={d.Orders}")
+            + $" on_time_pct={F(d.OnTimePct, "0.00")}"
+            + $" per_market_on_time_pct={F(p?.OnTimePct ?? double.NaN, "0.00")}"
+            + $" baseline_on_time_pct={F(b?.OnTimePct ?? double.NaN, "0.00")}"
+            + $" courier_km={F(d.CourierKm)}"
+            + $" per_market_courier_km={F(p?.CourierKm ?? double.NaN)}"
+            + $" baseline_courier_km={F(b?.CourierKm ?? double.NaN)}"
+            + $" home_km={F(shared.Couriers.Sum(c => c.HomeMetres) / 1000.0)}"
+            + $" per_market_home_km={F(perMarketHome)}"
+            + $" shared_km_saving_pct={F(saving)}"
+            + string.Create(CultureInfo.InvariantCulture, $" shared_couriers={SharedCouriers(shared)}");
     }
 
     public static string KpiLine(RunResult? dispatcher, RunResult? baseline)

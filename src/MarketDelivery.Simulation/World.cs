@@ -68,15 +68,28 @@ public static class WorldGenerator
         ArgumentNullException.ThrowIfNull(options);
         var orders = new List<SimOrder>();
         var couriers = new List<SimCourierSpec>();
+        var split = options.DistrictFleet is { } total ? SplitFleet(total, markets.Count) : null;
         for (var m = 0; m < markets.Count; m++)
         {
             var market = markets[m];
             var marketOrders = GenerateOrders(market, options);
             orders.AddRange(marketOrders);
-            couriers.AddRange(GenerateFleet(market, marketOrders, options));
+            couriers.AddRange(GenerateFleet(market, marketOrders, split is null ? options : options with { CouriersPerMarket = split[m] }));
         }
         orders.Sort((a, b) => a.PlacedAt != b.PlacedAt ? a.PlacedAt.CompareTo(b.PlacedAt) : string.CompareOrdinal(a.OrderId, b.OrderId));
         return new World(options.Seed, options.Date, markets, orders, couriers);
+    }
+
+    /// <summary>
+    /// A district's fleet of <paramref name="total"/> couriers over <paramref name="markets"/> markets: evenly, the
+    /// remainder one each to the first markets in the district's order (7 over amsa, gildong: 4 and 3). Every market
+    /// draws the same orders whatever its fleet, so the split only decides whose couriers they are.
+    /// </summary>
+    public static IReadOnlyList<int> SplitFleet(int total, int markets)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(total);
+        ArgumentOutOfRangeException.ThrowIfLessThan(markets, 1);
+        return Enumerable.Range(0, markets).Select(i => (total / markets) + (i < total % markets ? 1 : 0)).ToList();
     }
 
     /// <summary>A deterministic stream for one concern of one market (SplitMix64 over seed, market and concern).</summary>
