@@ -137,4 +137,11 @@ public sealed record DispatchSettings
 
     /// <summary>Parallel improvement searches (the routing library's <c>SolveOptions.Threads</c>).</summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// The search's work budget per second of time limit (the routing library's <c>SolveOptions.WorkUnitsPerSecond</c>);
+    /// null keeps the library's calibration. A longer time limit with a proportionally lower rate plans as a quiet
+    /// machine would within the shorter limit, however busy this one is (the simulator's <c>--slow-cpu</c>).
+    /// </summary>
+    public double? WorkUnitsPerSecond { get; init; }
 }

@@ -167,10 +167,12 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             c.OnBoard.Count > 0 && c.Spec.ShiftEnd < now + TimeSpan.FromHours(2) ? now + TimeSpan.FromHours(2) : c.Spec.ShiftEnd,
             c.PositionAt(now),
             c.OnBoard.ToList())).ToList();
+        var slow = run.Options.SlowCpu;
         var settings = new DispatchSettings
         {
-            SolveTimeLimit = run.Options.WaveTimeLimit,
-            IncrementalTimeLimit = run.Options.ReplanTimeLimit,
+            SolveTimeLimit = run.Options.WaveTimeLimit * slow,
+            IncrementalTimeLimit = run.Options.ReplanTimeLimit * slow,
+            WorkUnitsPerSecond = slow > 1 ? new MarketDelivery.Routing.Model.SolveOptions().WorkUnitsPerSecond / slow : null,
             Seed = run.Options.Seed,
             PickupService = MarketRun.PickupService,
             DeliveryService = MarketRun.DeliveryService,
@@ -181,7 +183,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         var sw = Stopwatch.StartNew();
         // A wave (or the first plan) gets the full limit; trigger re-plans take the incremental fast path.
         var plan = wave || snapshot.Previous is null ? planner.Plan(snapshot, settings)
-            : full ? planner.Plan(snapshot, settings with { SolveTimeLimit = run.Options.ReplanTimeLimit })
+            : full ? planner.Plan(snapshot, settings with { SolveTimeLimit = run.Options.ReplanTimeLimit * slow })
             : planner.PlanIncremental(snapshot, settings);
         sw.Stop();
         _previous = plan;

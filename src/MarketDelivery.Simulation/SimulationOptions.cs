@@ -44,6 +44,12 @@ public sealed record SimulationOptions
     public TimeSpan WaveTimeLimit { get; init; } = TimeSpan.FromMilliseconds(600);
     /// <summary>Solve time limit for re-plans on triggers (new order, merchant late, courier delayed).</summary>
     public TimeSpan ReplanTimeLimit { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// How many times slower than the calibrated quiet machine this one is taken to be: solve limits are multiplied by
+    /// it and the search's work rate divided by it, so plans are those of a quiet machine (the same work) however busy
+    /// the machine is. 1 (the default) plans within the limits as they are.
+    /// </summary>
+    public double SlowCpu { get; init; } = 1;
     public TimeSpan WaveLeadTime { get; init; } = TimeSpan.FromMinutes(45);
     public int ReleaseWhenReady { get; init; } = 8;
     /// <summary>Triggers within this span are coalesced into one re-plan.</summary>
@@ -106,6 +112,7 @@ public sealed record SimulationOptions
                     "--out" => o with { OutputPath = Value() },
                     "--time-limit-ms" => o with { WaveTimeLimit = TimeSpan.FromMilliseconds(Int()) },
                     "--replan-limit-ms" => o with { ReplanTimeLimit = TimeSpan.FromMilliseconds(Int()) },
+                    "--slow-cpu" => o with { SlowCpu = Dbl() },
                     "--wave-lead-min" => o with { WaveLeadTime = TimeSpan.FromMinutes(Dbl()) },
                     "--release-when-ready" => o with { ReleaseWhenReady = Int() },
                     "--debounce-min" => o with { ReplanDebounce = TimeSpan.FromMinutes(Dbl()) },
@@ -131,6 +138,10 @@ public sealed record SimulationOptions
         if (o.OrdersPerMarket < 1)
         {
             errors.Add("--orders-per-market must be at least 1.");
+        }
+        if (!(o.SlowCpu >= 1))
+        {
+            errors.Add("--slow-cpu must be at least 1.");
         }
         if (o.CouriersPerMarket < 1 || o.ScootersPerMarket < 0)
         {

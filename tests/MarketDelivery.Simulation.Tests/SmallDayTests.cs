@@ -209,6 +209,17 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void A_slow_cpu_factor_is_parsed_and_must_be_at_least_one()
+    {
+        Assert.Equal(1, new SimulationOptions().SlowCpu);
+        var o = SimulationOptions.Parse(["--slow-cpu", "3.5"], out var errors);
+        Assert.Empty(errors);
+        Assert.Equal(3.5, o.SlowCpu);
+        SimulationOptions.Parse(["--slow-cpu", "0.5"], out errors);
+        Assert.Single(errors);
+    }
+
+    [Fact]
     public void Bad_options_are_reported()
     {
         SimulationOptions.Parse(["--seed", "x", "--nope"], out var errors);
