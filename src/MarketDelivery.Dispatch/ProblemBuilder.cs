@@ -73,7 +73,10 @@ internal static class ProblemBuilder
             orders[o.OrderId] = o;
             long[] amount = [o.WeightGrams, o.Bags];
             var windowStart = Sec(o.WindowStart);
-            var windowEnd = Sec(o.WindowEnd);
+            var margin = MarginOf(o, settings).TotalSeconds;
+            var windowEnd = Sec(o.WindowEnd) - margin;
+            // The hard limit stays where it was: MaxLateness after the booked end.
+            var maxLateness = settings.MaxLateness.TotalSeconds + margin;
             if (o.State == DispatchOrderState.OnBoard)
             {
                 // The goods are with the courier: delivered whatever happens, so lateness is unbounded (and reported).
@@ -94,7 +97,7 @@ internal static class ProblemBuilder
                 var ready = Sec(o.ReadyAt);
                 var pickup = new Visit(Place(o.HandOver), settings.PickupService.TotalSeconds, new TimeWindow(ready, double.MaxValue));
                 var delivery = new Visit(Place(o.Destination), settings.DeliveryService.TotalSeconds, new TimeWindow(windowStart, windowEnd),
-                    WindowPolicy.Soft, settings.LatenessCostPerMinute, settings.MaxLateness.TotalSeconds);
+                    WindowPolicy.Soft, settings.LatenessCostPerMinute, maxLateness);
                 shipments.Add(new Shipment(o.OrderId, pickup, delivery, amount, o.MaxRide?.TotalSeconds));
             }
         }
@@ -127,6 +130,14 @@ internal static class ProblemBuilder
             Points = points,
             Rejected = rejected,
         };
+    }
+
+    /// <summary>How much earlier than booked the order's delivery is planned to end: the margin, at most half the window.</summary>
+    public static TimeSpan MarginOf(DispatchOrder o, DispatchSettings settings)
+    {
+        var margin = settings.DeliveryMargin > TimeSpan.Zero ? settings.DeliveryMargin : TimeSpan.Zero;
+        var half = (o.WindowEnd - o.WindowStart) / 2;
+        return margin < half ? margin : half;
     }
 
     private static string? Reject(DispatchOrder o, Dictionary<string, DispatchOrder> seen)

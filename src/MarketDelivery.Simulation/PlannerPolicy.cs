@@ -177,6 +177,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             PickupService = MarketRun.PickupService,
             DeliveryService = MarketRun.DeliveryService,
             LatenessCostPerMinute = run.Options.LatenessCostPerMinute,
+            DeliveryMargin = run.Options.DeliveryMargin,
             UsedCourierCost = run.Options.UsedCourierCost,
         };
         var snapshot = new DispatchSnapshot(now, orders, couriers, Prune(_previous, active));
@@ -270,8 +271,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             run.HandOver,
             s.Destination,
             s.WindowStart,
-            // Plan against a window end pulled in by a buffer, so travel-time noise does not push deliveries late.
-            s.WindowEnd - run.Options.PlanningBuffer > s.WindowStart ? s.WindowEnd - run.Options.PlanningBuffer : s.WindowEnd,
+            s.WindowEnd,
             readyAt,
             s.WeightGrams,
             s.Bags,

@@ -61,8 +61,8 @@ public sealed record SimulationOptions
     public double LatenessCostPerMinute { get; init; } = 5_000;
     /// <summary>Dispatcher: cost of using a courier at all, metres (couriers are paid for the shift, so low).</summary>
     public double UsedCourierCost { get; init; }
-    /// <summary>Dispatcher: windows are planned to end this much earlier than booked (slack for travel-time noise).</summary>
-    public TimeSpan PlanningBuffer { get; init; } = TimeSpan.FromMinutes(20);
+    /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.DeliveryMargin"/> (the planner's default unless given).</summary>
+    public TimeSpan DeliveryMargin { get; init; } = new MarketDelivery.Dispatch.DispatchSettings().DeliveryMargin;
     /// <summary>
     /// Dispatcher: trigger re-plans other than a new order search the whole plan (<c>Plan</c> within
     /// <see cref="ReplanTimeLimit"/>), as the dispatcher grain does; false sends them down the insert-only path.
@@ -118,7 +118,7 @@ public sealed record SimulationOptions
                     "--debounce-min" => o with { ReplanDebounce = TimeSpan.FromMinutes(Dbl()) },
                     "--lateness-cost" => o with { LatenessCostPerMinute = Dbl() },
                     "--used-courier-cost" => o with { UsedCourierCost = Dbl() },
-                    "--buffer-min" => o with { PlanningBuffer = TimeSpan.FromMinutes(Dbl()) },
+                    "--margin-min" or "--buffer-min" => o with { DeliveryMargin = TimeSpan.FromMinutes(Dbl()) },
                     "--full-replans" => o with { FullReplans = Value() is "1" or "true" or "on" },
                     "--replan-period-min" => o with { ReplanPeriod = Dbl() is var v && v > 0 ? TimeSpan.FromMinutes(v) : null },
                     "--ready-first" => o with { ReadyFirst = Value() is "1" or "true" or "on" },

@@ -22,4 +22,72 @@ public class SettingsTests
         Assert.True(bounded.Routing.Summary!.WorkUnits * 10 < free.Routing.Summary!.WorkUnits, $"work {bounded.Routing.Summary.WorkUnits} against {free.Routing.Summary.WorkUnits}");
         Assert.True(bounded.Plan.SolveTime < TimeSpan.FromSeconds(2.5), "the search stops on its budget, not on the clock");
     }
+
+    // Two customers 3 km from the market in opposite directions, both due within 50 minutes. One scooter can serve
+    // both (the second at about 39 minutes); two scooters serve each at about 13.
+    private static readonly DateTimeOffset DueBy = Now + TimeSpan.FromMinutes(50);
+
+    private static DispatchSnapshot Opposite() => new(Now,
+        [Order("north", 3_000, 0, windowStart: Now, windowEnd: DueBy), Order("south", 3_000, 180, windowStart: Now, windowEnd: DueBy)],
+        [Courier("c1"), Courier("c2")]);
+
+    [Fact]
+    public void Without_a_margin_one_courier_serves_both_and_the_second_arrives_in_the_last_minutes()
+    {
+        var plan = _planner.Plan(Opposite(), Fast(0.4) with { DeliveryMargin = TimeSpan.Zero });
+
+        AssertSound(plan);
+        Assert.Empty(plan.Unassigned);
+        Assert.Equal(CourierOf(plan, "north"), CourierOf(plan, "south"));
+        var last = new[] { plan.EtaOf("north")!.Value.Eta, plan.EtaOf("south")!.Value.Eta }.Max();
+        Assert.InRange(last, DueBy - TimeSpan.FromMinutes(20), DueBy);
+    }
+
+    [Fact]
+    public void The_margin_sends_the_idle_courier_rather_than_deliver_inside_the_last_minutes()
+    {
+        var settings = Fast(0.4);
+        Assert.Equal(TimeSpan.FromMinutes(20), settings.DeliveryMargin);
+
+        var plan = _planner.Plan(Opposite(), settings);
+
+        AssertSound(plan);
+        Assert.Empty(plan.Unassigned);
+        Assert.NotEqual(CourierOf(plan, "north"), CourierOf(plan, "south"));
+        Assert.True(plan.EtaOf("north")!.Value.Eta <= DueBy - settings.DeliveryMargin);
+        Assert.True(plan.EtaOf("south")!.Value.Eta <= DueBy - settings.DeliveryMargin);
+        Assert.All(plan.Routes.SelectMany(r => r.Stops), s => Assert.Equal(TimeSpan.Zero, s.Lateness));
+    }
+
+    [Fact]
+    public void Lateness_is_reported_from_the_booked_window_end_not_the_margin()
+    {
+        // One courier, two customers: "inside" is reached inside its margin (on time as booked), "past" after its end.
+        var inside = Order("inside", 6_000, 90, windowStart: Now, windowEnd: Now + TimeSpan.FromMinutes(30));
+        var past = Order("past", 3_000, 270, windowStart: Now, windowEnd: Now + TimeSpan.FromMinutes(10));
+        var plan = _planner.Plan(new DispatchSnapshot(Now, [inside], [Courier("c1")]), Fast(0.3));
+        var second = _planner.Plan(new DispatchSnapshot(Now, [past], [Courier("c1")]), Fast(0.3));
+
+        AssertSound(plan);
+        AssertSound(second);
+        var eta = plan.EtaOf("inside")!.Value.Eta;
+        // The margin is at most half the window: 15 of the 30 minutes.
+        Assert.InRange(eta, inside.WindowEnd - TimeSpan.FromMinutes(15), inside.WindowEnd);
+        Assert.Equal(TimeSpan.Zero, plan.Routes.SelectMany(r => r.Stops).Single(s => s.Kind == PlannedStopKind.Delivery).Lateness);
+        var late = second.Routes.SelectMany(r => r.Stops).Single(s => s.Kind == PlannedStopKind.Delivery);
+        Assert.True(late.ServiceStart > past.WindowEnd);
+        Assert.Equal(late.ServiceStart - past.WindowEnd, late.Lateness);
+    }
+
+    [Fact]
+    public void The_allowed_lateness_still_counts_from_the_booked_window_end()
+    {
+        // Ready 50 minutes after its window closes, 1 km away: about 57 minutes late, inside the hour allowed.
+        var order = Order("slow", 1_000, 45, ready: SlotEnd + TimeSpan.FromMinutes(50));
+        var plan = _planner.Plan(new DispatchSnapshot(Now, [order], [Courier("c1")]), Fast(0.3));
+
+        AssertSound(plan);
+        Assert.Empty(plan.Unassigned);
+        Assert.NotNull(plan.EtaOf("slow"));
+    }
 }

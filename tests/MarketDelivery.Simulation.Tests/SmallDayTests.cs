@@ -209,6 +209,15 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void The_delivery_margin_is_the_planner_default_unless_given()
+    {
+        Assert.Equal(new MarketDelivery.Dispatch.DispatchSettings().DeliveryMargin, new SimulationOptions().DeliveryMargin);
+        Assert.Equal(TimeSpan.FromMinutes(30), SimulationOptions.Parse(["--margin-min", "30"], out var errors).DeliveryMargin);
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromMinutes(10), SimulationOptions.Parse(["--buffer-min", "10"], out _).DeliveryMargin);
+    }
+
+    [Fact]
     public void A_slow_cpu_factor_is_parsed_and_must_be_at_least_one()
     {
         Assert.Equal(1, new SimulationOptions().SlowCpu);
