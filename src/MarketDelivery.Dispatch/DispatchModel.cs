@@ -121,13 +121,17 @@ public sealed record DispatchSettings
     public TimeSpan MaxLateness { get; init; } = TimeSpan.FromMinutes(60);
 
     /// <summary>
-    /// Slack kept before each delivery window closes, for what the plan cannot know: travel-time noise, a merchant
-    /// later than estimated, a courier held up at a door. Deliveries are planned against a window that ends this much
-    /// earlier (at most half the window earlier), and a minute inside the margin costs what a minute late does, so
-    /// spare couriers are spent on keeping the margin before any kilometre is saved. Reported lateness
-    /// (<see cref="PlannedStop.Lateness"/>) and <see cref="MaxLateness"/> still count from the booked window end.
+    /// Slack kept before each delivery window closes (at most half the window), for what the plan cannot know:
+    /// travel-time noise, a merchant later than estimated, a courier held up at a door. A delivery planned inside it
+    /// costs <see cref="DeliveryMarginCostShare"/> of <see cref="LatenessCostPerMinute"/> per minute inside: a service
+    /// cost, so spare couriers are spent on keeping the margin before any courier or kilometre is saved, but cheaper
+    /// than lateness, so a busy fleet eats into margins before it makes anyone late. Lateness (reported in
+    /// <see cref="PlannedStop.Lateness"/>, limited by <see cref="MaxLateness"/>) counts from the booked window end.
     /// </summary>
-    public TimeSpan DeliveryMargin { get; init; } = TimeSpan.FromMinutes(20);
+    public TimeSpan DeliveryMargin { get; init; } = TimeSpan.FromMinutes(35);
+
+    /// <summary>A minute inside <see cref="DeliveryMargin"/> costs this share of a minute late (0 to 1).</summary>
+    public double DeliveryMarginCostShare { get; init; } = 0.25;
 
     /// <summary>The solver's time cap in <see cref="DispatchPlanner.PlanIncremental"/> (new orders inserted into a live plan).</summary>
     public TimeSpan IncrementalTimeLimit { get; init; } = TimeSpan.FromMilliseconds(250);

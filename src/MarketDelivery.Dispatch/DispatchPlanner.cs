@@ -230,13 +230,8 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
                     continue;
                 }
                 var kind = s.Type == StopType.Pickup ? PlannedStopKind.Pickup : PlannedStopKind.Delivery;
-                var serviceStart = built.ToTime(s.ServiceStart);
-                // The routing problem's windows end a margin early; customers and staff count lateness from the booked end.
-                var lateness = kind == PlannedStopKind.Delivery && serviceStart > built.Orders[s.JobId].WindowEnd
-                    ? serviceStart - built.Orders[s.JobId].WindowEnd
-                    : TimeSpan.Zero;
-                stops.Add(new PlannedStop(kind, s.JobId, built.Points[s.LocationId], built.ToTime(s.Arrival), serviceStart,
-                    built.ToTime(s.Departure), lateness));
+                stops.Add(new PlannedStop(kind, s.JobId, built.Points[s.LocationId], built.ToTime(s.Arrival), built.ToTime(s.ServiceStart),
+                    built.ToTime(s.Departure), TimeSpan.FromSeconds(s.LatenessSeconds)));
             }
             var last = rp.Stops[^1];
             var finish = last.Type == StopType.End ? last.Arrival : last.Departure;

@@ -178,6 +178,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             DeliveryService = MarketRun.DeliveryService,
             LatenessCostPerMinute = run.Options.LatenessCostPerMinute,
             DeliveryMargin = run.Options.DeliveryMargin,
+            DeliveryMarginCostShare = run.Options.DeliveryMarginCostShare,
             UsedCourierCost = run.Options.UsedCourierCost,
         };
         var snapshot = new DispatchSnapshot(now, orders, couriers, Prune(_previous, active));

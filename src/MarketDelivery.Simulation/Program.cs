@@ -98,7 +98,8 @@ internal static class Usage
             --full-replans 1|0       trigger re-plans search the whole plan like the grain (1, default) or insert only (0)
             --replan-period-min M    also a full re-plan every M minutes (default off)
             --ready-first 1|0        pick up ready bags before waiting for one still being picked (default 0)
-            --margin-min M           the planner's delivery margin: windows planned to end M min early (default 20)
+            --margin-min M           the planner's delivery margin: slack kept in each window's last M min (default 35)
+            --margin-cost-share X    a minute inside the margin costs X of a late minute (default 0.25)
             --wave-lead-min M, --release-when-ready N, --debounce-min M, --lateness-cost X,
             --noise-sigma S, --shortage-prob P, --curve w7,w8,..., --date yyyy-MM-dd,
             --baseline-only, --dispatcher-only

@@ -63,6 +63,8 @@ public sealed record SimulationOptions
     public double UsedCourierCost { get; init; }
     /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.DeliveryMargin"/> (the planner's default unless given).</summary>
     public TimeSpan DeliveryMargin { get; init; } = new MarketDelivery.Dispatch.DispatchSettings().DeliveryMargin;
+    /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.DeliveryMarginCostShare"/> (the planner's default unless given).</summary>
+    public double DeliveryMarginCostShare { get; init; } = new MarketDelivery.Dispatch.DispatchSettings().DeliveryMarginCostShare;
     /// <summary>
     /// Dispatcher: trigger re-plans other than a new order search the whole plan (<c>Plan</c> within
     /// <see cref="ReplanTimeLimit"/>), as the dispatcher grain does; false sends them down the insert-only path.
@@ -119,6 +121,7 @@ public sealed record SimulationOptions
                     "--lateness-cost" => o with { LatenessCostPerMinute = Dbl() },
                     "--used-courier-cost" => o with { UsedCourierCost = Dbl() },
                     "--margin-min" or "--buffer-min" => o with { DeliveryMargin = TimeSpan.FromMinutes(Dbl()) },
+                    "--margin-cost-share" => o with { DeliveryMarginCostShare = Dbl() },
                     "--full-replans" => o with { FullReplans = Value() is "1" or "true" or "on" },
                     "--replan-period-min" => o with { ReplanPeriod = Dbl() is var v && v > 0 ? TimeSpan.FromMinutes(v) : null },
                     "--ready-first" => o with { ReadyFirst = Value() is "1" or "true" or "on" },

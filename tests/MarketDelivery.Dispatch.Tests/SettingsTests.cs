@@ -46,8 +46,7 @@ public class SettingsTests
     [Fact]
     public void The_margin_sends_the_idle_courier_rather_than_deliver_inside_the_last_minutes()
     {
-        var settings = Fast(0.4);
-        Assert.Equal(TimeSpan.FromMinutes(20), settings.DeliveryMargin);
+        var settings = Fast(0.4) with { DeliveryMargin = TimeSpan.FromMinutes(20) };
 
         var plan = _planner.Plan(Opposite(), settings);
 
@@ -57,6 +56,35 @@ public class SettingsTests
         Assert.True(plan.EtaOf("north")!.Value.Eta <= DueBy - settings.DeliveryMargin);
         Assert.True(plan.EtaOf("south")!.Value.Eta <= DueBy - settings.DeliveryMargin);
         Assert.All(plan.Routes.SelectMany(r => r.Stops), s => Assert.Equal(TimeSpan.Zero, s.Lateness));
+    }
+
+    [Fact]
+    public void The_default_margin_is_35_minutes_at_a_quarter_of_the_lateness_cost()
+    {
+        var settings = new DispatchSettings();
+        Assert.Equal(TimeSpan.FromMinutes(35), settings.DeliveryMargin);
+        Assert.Equal(0.25, settings.DeliveryMarginCostShare);
+    }
+
+    [Fact]
+    public void A_busy_courier_eats_into_a_margin_before_it_makes_anyone_late()
+    {
+        // One courier, customers 3 km north and south, both booked until 45 minutes from now with a 20 minute margin
+        // (25..45). Whichever goes second is reached at about 39 minutes, inside its margin but on time.
+        var orders = new[]
+        {
+            Order("north", 3_000, 0, windowStart: Now, windowEnd: Now + TimeSpan.FromMinutes(45)),
+            Order("south", 3_000, 180, windowStart: Now, windowEnd: Now + TimeSpan.FromMinutes(45)),
+        };
+        var solution = _planner.Solve(new DispatchSnapshot(Now, orders, [Courier("c1")]), Fast(0.4) with { DeliveryMargin = TimeSpan.FromMinutes(20) });
+
+        AssertSound(solution.Plan);
+        Assert.All(solution.Plan.Routes.SelectMany(r => r.Stops), s => Assert.Equal(TimeSpan.Zero, s.Lateness));
+        var last = new[] { solution.Plan.EtaOf("north")!.Value.Eta, solution.Plan.EtaOf("south")!.Value.Eta }.Max();
+        Assert.InRange(last, Now + TimeSpan.FromMinutes(25), Now + TimeSpan.FromMinutes(45));
+        // Its minutes inside the margin are costed at a quarter of the lateness price, and nothing more.
+        var inside = (last - (Now + TimeSpan.FromMinutes(25))).TotalMinutes;
+        Assert.Equal(inside * 0.25 * new DispatchSettings().LatenessCostPerMinute, solution.Routing.Objective.LatenessCost, 3);
     }
 
     [Fact]
