@@ -129,6 +129,19 @@ public sealed record DispatchSettings
     /// <summary>The latest a delivery may still be planned after its window closes; beyond it the order stays unassigned.</summary>
     public TimeSpan MaxLateness { get; init; } = TimeSpan.FromMinutes(60);
 
+    /// <summary>
+    /// Slack kept before each delivery window closes (at most half the window), for what the plan cannot know:
+    /// travel-time noise, a merchant later than estimated, a courier held up at a door. A delivery planned inside it
+    /// costs <see cref="DeliveryMarginCostShare"/> of <see cref="LatenessCostPerMinute"/> per minute inside: a service
+    /// cost, so spare couriers are spent on keeping the margin before any courier or kilometre is saved, but cheaper
+    /// than lateness, so a busy fleet eats into margins before it makes anyone late. Lateness (reported in
+    /// <see cref="PlannedStop.Lateness"/>, limited by <see cref="MaxLateness"/>) counts from the booked window end.
+    /// </summary>
+    public TimeSpan DeliveryMargin { get; init; } = TimeSpan.FromMinutes(35);
+
+    /// <summary>A minute inside <see cref="DeliveryMargin"/> costs this share of a minute late (0 to 1).</summary>
+    public double DeliveryMarginCostShare { get; init; } = 0.25;
+
     /// <summary>The solver's time cap in <see cref="DispatchPlanner.PlanIncremental"/> (new orders inserted into a live plan).</summary>
     public TimeSpan IncrementalTimeLimit { get; init; } = TimeSpan.FromMilliseconds(250);
 
@@ -159,4 +172,11 @@ public sealed record DispatchSettings
     /// directly, for measurement.
     /// </summary>
     public bool HardWindowPass { get; init; } = true;
+
+    /// <summary>
+    /// The search's work budget per second of time limit (the routing library's <c>SolveOptions.WorkUnitsPerSecond</c>);
+    /// null keeps the library's calibration. A longer time limit with a proportionally lower rate plans as a quiet
+    /// machine would within the shorter limit, however busy this one is (the simulator's <c>--slow-cpu</c>).
+    /// </summary>
+    public double? WorkUnitsPerSecond { get; init; }
 }

@@ -87,6 +87,10 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             Seed = settings.Seed,
             Threads = Math.Max(1, settings.Threads),
         };
+        if (settings.WorkUnitsPerSecond is > 0 and var rate)
+        {
+            options = options with { WorkUnitsPerSecond = rate };
+        }
 
         // The time limit covers the whole call: what model building and the baseline used is taken off the search,
         // and a little is kept back for validation and mapping.

@@ -74,11 +74,13 @@ internal static class ProblemBuilder
             long[] amount = [o.WeightGrams, o.Bags];
             var windowStart = Sec(o.WindowStart);
             var windowEnd = Sec(o.WindowEnd);
+            var margin = MarginOf(o, settings).TotalSeconds;
+            var marginCost = settings.LatenessCostPerMinute * Math.Max(0, settings.DeliveryMarginCostShare);
             if (o.State == DispatchOrderState.OnBoard)
             {
                 // The goods are with the courier: delivered whatever happens, so lateness is unbounded (and reported).
                 var delivery = new Visit(Place(o.Destination), settings.DeliveryService.TotalSeconds, new TimeWindow(windowStart, windowEnd),
-                    WindowPolicy.Soft, settings.LatenessCostPerMinute, MaxLatenessSeconds: null);
+                    WindowPolicy.Soft, settings.LatenessCostPerMinute, MaxLatenessSeconds: null, margin, marginCost);
                 var courierId = o.CourierId ?? string.Empty;
                 jobs.Add(new Job(o.OrderId, delivery, amount, [SkillOf(courierId)]));
                 if (!onBoardLoad.TryGetValue(courierId, out var load))
@@ -94,7 +96,7 @@ internal static class ProblemBuilder
                 var ready = Sec(o.ReadyAt);
                 var pickup = new Visit(Place(o.HandOver), settings.PickupService.TotalSeconds, new TimeWindow(ready, double.MaxValue));
                 var delivery = new Visit(Place(o.Destination), settings.DeliveryService.TotalSeconds, new TimeWindow(windowStart, windowEnd),
-                    WindowPolicy.Soft, settings.LatenessCostPerMinute, settings.MaxLateness.TotalSeconds);
+                    WindowPolicy.Soft, settings.LatenessCostPerMinute, settings.MaxLateness.TotalSeconds, margin, marginCost);
                 shipments.Add(new Shipment(o.OrderId, pickup, delivery, amount, o.MaxRide?.TotalSeconds));
             }
         }
@@ -127,6 +129,14 @@ internal static class ProblemBuilder
             Points = points,
             Rejected = rejected,
         };
+    }
+
+    /// <summary>The slack kept before the order's window closes: <see cref="DispatchSettings.DeliveryMargin"/>, at most half the window.</summary>
+    public static TimeSpan MarginOf(DispatchOrder o, DispatchSettings settings)
+    {
+        var margin = settings.DeliveryMargin > TimeSpan.Zero ? settings.DeliveryMargin : TimeSpan.Zero;
+        var half = (o.WindowEnd - o.WindowStart) / 2;
+        return margin < half ? margin : half;
     }
 
     private static string? Reject(DispatchOrder o, Dictionary<string, DispatchOrder> seen)

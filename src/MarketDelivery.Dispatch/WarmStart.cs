@@ -125,7 +125,7 @@ internal static class WarmStart
 }
 
 /// <summary>
-/// The same problem with hard delivery windows: what the improvement search works on first. The routing library's
+/// The same problem with hard delivery windows, ending where their margins start: what the improvement search works on first. The routing library's
 /// fast insertion path applies only when no window is soft, so a hard-window search makes many times more moves in
 /// the same time; a short soft-window pass afterwards places what did not fit on time (late, at its cost) and trades
 /// lateness against distance.
@@ -141,7 +141,12 @@ internal static class HardWindows
                 Policy = WindowPolicy.Hard,
                 LatenessCostPerMinute = 0,
                 MaxLatenessSeconds = null,
-                Window = openEnded && v.Window is { } w ? new TimeWindow(w.Start, double.MaxValue) : v.Window,
+                MarginSeconds = 0,
+                MarginCostPerMinute = 0,
+                // The first search keeps the whole margin: it must be done by the time the margin starts.
+                Window = v.Window is not { } w ? null
+                    : openEnded ? new TimeWindow(w.Start, double.MaxValue)
+                    : new TimeWindow(w.Start, w.End - Math.Min(v.MarginSeconds, Math.Max(0, w.End - w.Start))),
             };
 
         var hard = problem with

@@ -169,21 +169,25 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             c.PositionAt(now),
             c.OnBoard.ToList(),
             run.ReturnHome ? run.HomeOf(c) : null)).ToList();
+        var slow = run.Options.SlowCpu;
         var settings = new DispatchSettings
         {
-            SolveTimeLimit = run.Options.WaveTimeLimit,
-            IncrementalTimeLimit = run.Options.ReplanTimeLimit,
+            SolveTimeLimit = run.Options.WaveTimeLimit * slow,
+            IncrementalTimeLimit = run.Options.ReplanTimeLimit * slow,
+            WorkUnitsPerSecond = slow > 1 ? new MarketDelivery.Routing.Model.SolveOptions().WorkUnitsPerSecond / slow : null,
             Seed = run.Options.Seed,
             PickupService = MarketRun.PickupService,
             DeliveryService = MarketRun.DeliveryService,
             LatenessCostPerMinute = run.Options.LatenessCostPerMinute,
+            DeliveryMargin = run.Options.DeliveryMargin,
+            DeliveryMarginCostShare = run.Options.DeliveryMarginCostShare,
             UsedCourierCost = run.Options.UsedCourierCost,
         };
         var snapshot = new DispatchSnapshot(now, orders, couriers, Prune(_previous, active));
         var sw = Stopwatch.StartNew();
         // A wave (or the first plan) gets the full limit; trigger re-plans take the incremental fast path.
         var plan = wave || snapshot.Previous is null ? planner.Plan(snapshot, settings)
-            : full ? planner.Plan(snapshot, settings with { SolveTimeLimit = run.Options.ReplanTimeLimit })
+            : full ? planner.Plan(snapshot, settings with { SolveTimeLimit = run.Options.ReplanTimeLimit * slow })
             : planner.PlanIncremental(snapshot, settings);
         sw.Stop();
         _previous = plan;
@@ -270,8 +274,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             run.HandOverOf(s.MarketId),
             s.Destination,
             s.WindowStart,
-            // Plan against a window end pulled in by a buffer, so travel-time noise does not push deliveries late.
-            s.WindowEnd - run.Options.PlanningBuffer > s.WindowStart ? s.WindowEnd - run.Options.PlanningBuffer : s.WindowEnd,
+            s.WindowEnd,
             readyAt,
             s.WeightGrams,
             s.Bags,

@@ -114,9 +114,13 @@ internal static class Usage
             --out PATH               HTML report (default artifacts/simulation/report.html)
             --time-limit-ms N        solve limit when a wave is released (default 600)
             --replan-limit-ms N      solve limit of trigger re-plans (default 200)
+            --slow-cpu K             plan as a quiet machine would on one K times slower (busy): limits x K, search
+                                     work per second / K, so figures do not depend on the load (default 1)
             --full-replans 1|0       trigger re-plans search the whole plan like the grain (1, default) or insert only (0)
             --replan-period-min M    also a full re-plan every M minutes (default off)
             --ready-first 1|0        pick up ready bags before waiting for one still being picked (default 0)
+            --margin-min M           the planner's delivery margin: slack kept in each window's last M min (default 35)
+            --margin-cost-share X    a minute inside the margin costs X of a late minute (default 0.25)
             --wave-lead-min M, --release-when-ready N, --debounce-min M, --lateness-cost X,
             --noise-sigma S, --shortage-prob P, --curve w7,w8,..., --date yyyy-MM-dd,
             --baseline-only, --dispatcher-only
@@ -143,6 +147,18 @@ internal static class SimDebug
         foreach (var o in r.Orders.Where(o => !o.OnTime))
         {
             Console.WriteLine(FormattableString.Invariant($"LATE {o.OrderId} placed {o.PlacedAt:HH:mm} ready {o.ReadyAt:HH:mm} win {o.WindowStart:HH:mm}-{o.WindowEnd:HH:mm} picked {o.PickedUpAt:HH:mm} deliv {o.DeliveredAt:HH:mm} by {o.CourierId} unassigned={o.EverUnassigned}"));
+            // What the courier did from an hour before the pick-up to the late delivery (window ends, readiness).
+            var courier = r.Couriers.FirstOrDefault(c => c.CourierId == o.CourierId);
+            if (courier is null || o.PickedUpAt is not { } picked)
+            {
+                continue;
+            }
+            var byId = r.Orders.ToDictionary(x => x.OrderId, StringComparer.Ordinal);
+            foreach (var s in courier.Stops.Where(s => s.At >= picked.AddHours(-1) && s.At <= (o.DeliveredAt ?? picked)))
+            {
+                var x = byId[s.OrderId];
+                Console.WriteLine(FormattableString.Invariant($"  {s.At:HH:mm} {s.Kind,-8} {s.OrderId} ready {x.ReadyAt:HH:mm} win-end {x.WindowEnd:HH:mm}"));
+            }
         }
     }
 }

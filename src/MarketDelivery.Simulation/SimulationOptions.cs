@@ -53,6 +53,12 @@ public sealed record SimulationOptions
     public TimeSpan WaveTimeLimit { get; init; } = TimeSpan.FromMilliseconds(600);
     /// <summary>Solve time limit for re-plans on triggers (new order, merchant late, courier delayed).</summary>
     public TimeSpan ReplanTimeLimit { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// How many times slower than the calibrated quiet machine this one is taken to be: solve limits are multiplied by
+    /// it and the search's work rate divided by it, so plans are those of a quiet machine (the same work) however busy
+    /// the machine is. 1 (the default) plans within the limits as they are.
+    /// </summary>
+    public double SlowCpu { get; init; } = 1;
     public TimeSpan WaveLeadTime { get; init; } = TimeSpan.FromMinutes(45);
     public int ReleaseWhenReady { get; init; } = 8;
     /// <summary>Triggers within this span are coalesced into one re-plan.</summary>
@@ -64,8 +70,10 @@ public sealed record SimulationOptions
     public double LatenessCostPerMinute { get; init; } = 5_000;
     /// <summary>Dispatcher: cost of using a courier at all, metres (couriers are paid for the shift, so low).</summary>
     public double UsedCourierCost { get; init; }
-    /// <summary>Dispatcher: windows are planned to end this much earlier than booked (slack for travel-time noise).</summary>
-    public TimeSpan PlanningBuffer { get; init; } = TimeSpan.FromMinutes(20);
+    /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.DeliveryMargin"/> (the planner's default unless given).</summary>
+    public TimeSpan DeliveryMargin { get; init; } = new MarketDelivery.Dispatch.DispatchSettings().DeliveryMargin;
+    /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.DeliveryMarginCostShare"/> (the planner's default unless given).</summary>
+    public double DeliveryMarginCostShare { get; init; } = new MarketDelivery.Dispatch.DispatchSettings().DeliveryMarginCostShare;
     /// <summary>
     /// Dispatcher: trigger re-plans other than a new order search the whole plan (<c>Plan</c> within
     /// <see cref="ReplanTimeLimit"/>), as the dispatcher grain does; false sends them down the insert-only path.
@@ -118,12 +126,14 @@ public sealed record SimulationOptions
                     "--out" => o with { OutputPath = Value() },
                     "--time-limit-ms" => o with { WaveTimeLimit = TimeSpan.FromMilliseconds(Int()) },
                     "--replan-limit-ms" => o with { ReplanTimeLimit = TimeSpan.FromMilliseconds(Int()) },
+                    "--slow-cpu" => o with { SlowCpu = Dbl() },
                     "--wave-lead-min" => o with { WaveLeadTime = TimeSpan.FromMinutes(Dbl()) },
                     "--release-when-ready" => o with { ReleaseWhenReady = Int() },
                     "--debounce-min" => o with { ReplanDebounce = TimeSpan.FromMinutes(Dbl()) },
                     "--lateness-cost" => o with { LatenessCostPerMinute = Dbl() },
                     "--used-courier-cost" => o with { UsedCourierCost = Dbl() },
-                    "--buffer-min" => o with { PlanningBuffer = TimeSpan.FromMinutes(Dbl()) },
+                    "--margin-min" or "--buffer-min" => o with { DeliveryMargin = TimeSpan.FromMinutes(Dbl()) },
+                    "--margin-cost-share" => o with { DeliveryMarginCostShare = Dbl() },
                     "--full-replans" => o with { FullReplans = Value() is "1" or "true" or "on" },
                     "--replan-period-min" => o with { ReplanPeriod = Dbl() is var v && v > 0 ? TimeSpan.FromMinutes(v) : null },
                     "--ready-first" => o with { ReadyFirst = Value() is "1" or "true" or "on" },
@@ -143,6 +153,10 @@ public sealed record SimulationOptions
         if (o.OrdersPerMarket < 1)
         {
             errors.Add("--orders-per-market must be at least 1.");
+        }
+        if (!(o.SlowCpu >= 1))
+        {
+            errors.Add("--slow-cpu must be at least 1.");
         }
         if (o.CouriersPerMarket < 1 || o.ScootersPerMarket < 0)
         {

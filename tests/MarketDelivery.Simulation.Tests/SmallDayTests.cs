@@ -209,6 +209,26 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void The_delivery_margin_is_the_planner_default_unless_given()
+    {
+        Assert.Equal(new MarketDelivery.Dispatch.DispatchSettings().DeliveryMargin, new SimulationOptions().DeliveryMargin);
+        Assert.Equal(TimeSpan.FromMinutes(30), SimulationOptions.Parse(["--margin-min", "30"], out var errors).DeliveryMargin);
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromMinutes(10), SimulationOptions.Parse(["--buffer-min", "10"], out _).DeliveryMargin);
+    }
+
+    [Fact]
+    public void A_slow_cpu_factor_is_parsed_and_must_be_at_least_one()
+    {
+        Assert.Equal(1, new SimulationOptions().SlowCpu);
+        var o = SimulationOptions.Parse(["--slow-cpu", "3.5"], out var errors);
+        Assert.Empty(errors);
+        Assert.Equal(3.5, o.SlowCpu);
+        SimulationOptions.Parse(["--slow-cpu", "0.5"], out errors);
+        Assert.Single(errors);
+    }
+
+    [Fact]
     public void Bad_options_are_reported()
     {
         SimulationOptions.Parse(["--seed", "x", "--nope"], out var errors);

@@ -37,6 +37,9 @@ public enum TravelMode
 /// One stop to make: where, how long the hand-over takes, and when it may start.
 /// A soft window still has a hard limit: <see cref="MaxLatenessSeconds"/> after its end
 /// (unbounded when null, i.e. up to the courier's shift end).
+/// A soft window may also keep a margin: service starting in its last <see cref="MarginSeconds"/>
+/// costs <see cref="MarginCostPerMinute"/> per minute inside them (graded lateness: slack worth
+/// keeping, cheaper than lateness, which is charged on top past the end). Both are service costs.
 /// </summary>
 public sealed record Visit(
     string LocationId,
@@ -44,7 +47,9 @@ public sealed record Visit(
     TimeWindow? Window = null,
     WindowPolicy Policy = WindowPolicy.Hard,
     double LatenessCostPerMinute = 0,
-    double? MaxLatenessSeconds = null);
+    double? MaxLatenessSeconds = null,
+    double MarginSeconds = 0,
+    double MarginCostPerMinute = 0);
 
 /// <summary>
 /// Per-vehicle cost coefficients. The objective adds, over every used route, the fixed cost, the

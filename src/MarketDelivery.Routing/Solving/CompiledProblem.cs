@@ -22,6 +22,21 @@ internal sealed class CompiledProblem
     public required double[] StepHardClose { get; init; }
     public required double[] StepSoftClose { get; init; }
     public required double[] StepLateCostPerSecond { get; init; }
+    /// <summary>Where a soft window's margin starts (its soft close when it has none).</summary>
+    public required double[] StepMarginOpen { get; init; }
+    public required double[] StepMarginCostPerSecond { get; init; }
+
+    /// <summary>The service cost of starting step <paramref name="s"/> at <paramref name="start"/>: margin, then lateness.</summary>
+    public double LateCost(int s, double start)
+    {
+        if (!(start > StepMarginOpen[s]))
+        {
+            return 0;
+        }
+        var soft = StepSoftClose[s];
+        var cost = (Math.Min(start, soft) - StepMarginOpen[s]) * StepMarginCostPerSecond[s];
+        return start > soft ? cost + ((start - soft) * StepLateCostPerSecond[s]) : cost;
+    }
     public required StepKind[] StepKinds { get; init; }
     public required int[] StepUnit { get; init; }
     /// <summary>Load change at the step, per dimension (a plain job: minus its amount).</summary>
@@ -114,6 +129,8 @@ internal sealed class CompiledProblem
         var hard = new double[steps];
         var soft = new double[steps];
         var lateCost = new double[steps];
+        var marginOpen = new double[steps];
+        var marginCost = new double[steps];
         var kinds = new StepKind[steps];
         var stepUnit = new int[steps];
         var delta = new long[steps * dims];
@@ -140,11 +157,15 @@ internal sealed class CompiledProblem
                 soft[s] = w.End;
                 hard[s] = v.MaxLatenessSeconds is { } ml ? w.End + ml : double.MaxValue;
                 lateCost[s] = v.LatenessCostPerMinute / 60.0;
+                var margin = Math.Min(v.MarginSeconds, Math.Max(0, w.End - w.Start));
+                marginOpen[s] = w.End - margin;
+                marginCost[s] = margin > 0 ? v.MarginCostPerMinute / 60.0 : 0;
             }
             else
             {
                 soft[s] = w.End;
                 hard[s] = w.End;
+                marginOpen[s] = w.End;
             }
             kinds[s] = kind;
             stepUnit[s] = unit;
@@ -324,6 +345,8 @@ internal sealed class CompiledProblem
             StepHardClose = hard,
             StepSoftClose = soft,
             StepLateCostPerSecond = lateCost,
+            StepMarginOpen = marginOpen,
+            StepMarginCostPerSecond = marginCost,
             StepKinds = kinds,
             StepUnit = stepUnit,
             StepDelta = delta,

@@ -63,7 +63,7 @@ internal static class PlanBuilder
                 travel += tt;
                 waiting += start - arrival;
                 late += lateness;
-                lateCostRoute += lateness * cp.StepLateCostPerSecond[s];
+                lateCostRoute += cp.LateCost(s, start);
                 loc = sl;
             }
             var end = cp.VehicleEndLoc[v];

@@ -84,6 +84,10 @@ public static class ProblemChecker
             {
                 errors.Add($"{what}: lateness cost must be non-negative.");
             }
+            if (!(v.MarginSeconds >= 0) || !double.IsFinite(v.MarginSeconds) || !(v.MarginCostPerMinute >= 0))
+            {
+                errors.Add($"{what}: margin and its cost must be non-negative.");
+            }
             if (v.MaxLatenessSeconds is { } ml && !(ml >= 0))
             {
                 errors.Add($"{what}: maximum lateness must be non-negative.");

@@ -78,9 +78,9 @@ internal static class RouteSimulator
                 failure = RouteFailure.Window;
                 return double.PositiveInfinity;
             }
-            if (start > cp.StepSoftClose[s])
+            if (start > cp.StepMarginOpen[s])
             {
-                late += (start - cp.StepSoftClose[s]) * cp.StepLateCostPerSecond[s];
+                late += cp.LateCost(s, start);
             }
             t = start + cp.StepService[s];
             loc = sl;

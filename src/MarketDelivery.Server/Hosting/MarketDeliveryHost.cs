@@ -145,7 +145,11 @@ public static class MarketDeliveryHost
             TickPeriod = section.GetValue("TickPeriod", defaults.TickPeriod),
             ReplanDebounce = section.GetValue("ReplanDebounce", defaults.ReplanDebounce),
             Waves = new WavePolicy(section.GetValue("WaveLeadTime", defaults.Waves.LeadTime), section.GetValue("ReleaseWhenReady", defaults.Waves.ReleaseWhenReady)),
-            Planning = defaults.Planning with { SolveTimeLimit = section.GetValue("SolveTimeLimit", defaults.Planning.SolveTimeLimit) },
+            Planning = defaults.Planning with
+            {
+                SolveTimeLimit = section.GetValue("SolveTimeLimit", defaults.Planning.SolveTimeLimit),
+                DeliveryMargin = section.GetValue("DeliveryMargin", defaults.Planning.DeliveryMargin),
+            },
         };
     }
 

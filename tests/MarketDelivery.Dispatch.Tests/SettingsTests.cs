@@ -1,0 +1,121 @@
+using static MarketDelivery.Dispatch.Tests.Scenarios;
+
+namespace MarketDelivery.Dispatch.Tests;
+
+/// <summary>Settings that reach the routing library as they are documented.</summary>
+public class SettingsTests
+{
+    private readonly DispatchPlanner _planner = new();
+
+    [Fact]
+    public void A_lower_work_rate_bounds_the_search_whatever_the_time_limit()
+    {
+        var snapshot = new DispatchSnapshot(Now, Wave(20, seed: 5), [Courier("c1"), Courier("c2"), Courier("c3")]);
+
+        // 1 000 work units per second of a 3 s limit: the search stops after its first iterations, far short of what
+        // half a second of search at the calibrated rate does.
+        var bounded = _planner.Solve(snapshot, Fast(3) with { WorkUnitsPerSecond = 1_000 });
+        var free = _planner.Solve(snapshot, Fast(0.5));
+
+        AssertSound(bounded.Plan);
+        Assert.Empty(bounded.Plan.Unassigned);
+        Assert.True(bounded.Routing.Summary!.WorkUnits * 10 < free.Routing.Summary!.WorkUnits, $"work {bounded.Routing.Summary.WorkUnits} against {free.Routing.Summary.WorkUnits}");
+        Assert.True(bounded.Plan.SolveTime < TimeSpan.FromSeconds(2.5), "the search stops on its budget, not on the clock");
+    }
+
+    // Two customers 3 km from the market in opposite directions, both due within 50 minutes. One scooter can serve
+    // both (the second at about 39 minutes); two scooters serve each at about 13.
+    private static readonly DateTimeOffset DueBy = Now + TimeSpan.FromMinutes(50);
+
+    private static DispatchSnapshot Opposite() => new(Now,
+        [Order("north", 3_000, 0, windowStart: Now, windowEnd: DueBy), Order("south", 3_000, 180, windowStart: Now, windowEnd: DueBy)],
+        [Courier("c1"), Courier("c2")]);
+
+    [Fact]
+    public void Without_a_margin_one_courier_serves_both_and_the_second_arrives_in_the_last_minutes()
+    {
+        var plan = _planner.Plan(Opposite(), Fast(0.4) with { DeliveryMargin = TimeSpan.Zero });
+
+        AssertSound(plan);
+        Assert.Empty(plan.Unassigned);
+        Assert.Equal(CourierOf(plan, "north"), CourierOf(plan, "south"));
+        var last = new[] { plan.EtaOf("north")!.Value.Eta, plan.EtaOf("south")!.Value.Eta }.Max();
+        Assert.InRange(last, DueBy - TimeSpan.FromMinutes(20), DueBy);
+    }
+
+    [Fact]
+    public void The_margin_sends_the_idle_courier_rather_than_deliver_inside_the_last_minutes()
+    {
+        var settings = Fast(0.4) with { DeliveryMargin = TimeSpan.FromMinutes(20) };
+
+        var plan = _planner.Plan(Opposite(), settings);
+
+        AssertSound(plan);
+        Assert.Empty(plan.Unassigned);
+        Assert.NotEqual(CourierOf(plan, "north"), CourierOf(plan, "south"));
+        Assert.True(plan.EtaOf("north")!.Value.Eta <= DueBy - settings.DeliveryMargin);
+        Assert.True(plan.EtaOf("south")!.Value.Eta <= DueBy - settings.DeliveryMargin);
+        Assert.All(plan.Routes.SelectMany(r => r.Stops), s => Assert.Equal(TimeSpan.Zero, s.Lateness));
+    }
+
+    [Fact]
+    public void The_default_margin_is_35_minutes_at_a_quarter_of_the_lateness_cost()
+    {
+        var settings = new DispatchSettings();
+        Assert.Equal(TimeSpan.FromMinutes(35), settings.DeliveryMargin);
+        Assert.Equal(0.25, settings.DeliveryMarginCostShare);
+    }
+
+    [Fact]
+    public void A_busy_courier_eats_into_a_margin_before_it_makes_anyone_late()
+    {
+        // One courier, customers 3 km north and south, both booked until 45 minutes from now with a 20 minute margin
+        // (25..45). Whichever goes second is reached at about 39 minutes, inside its margin but on time.
+        var orders = new[]
+        {
+            Order("north", 3_000, 0, windowStart: Now, windowEnd: Now + TimeSpan.FromMinutes(45)),
+            Order("south", 3_000, 180, windowStart: Now, windowEnd: Now + TimeSpan.FromMinutes(45)),
+        };
+        var solution = _planner.Solve(new DispatchSnapshot(Now, orders, [Courier("c1")]), Fast(0.4) with { DeliveryMargin = TimeSpan.FromMinutes(20) });
+
+        AssertSound(solution.Plan);
+        Assert.All(solution.Plan.Routes.SelectMany(r => r.Stops), s => Assert.Equal(TimeSpan.Zero, s.Lateness));
+        var last = new[] { solution.Plan.EtaOf("north")!.Value.Eta, solution.Plan.EtaOf("south")!.Value.Eta }.Max();
+        Assert.InRange(last, Now + TimeSpan.FromMinutes(25), Now + TimeSpan.FromMinutes(45));
+        // Its minutes inside the margin are costed at a quarter of the lateness price, and nothing more.
+        var inside = (last - (Now + TimeSpan.FromMinutes(25))).TotalMinutes;
+        Assert.Equal(inside * 0.25 * new DispatchSettings().LatenessCostPerMinute, solution.Routing.Objective.LatenessCost, 3);
+    }
+
+    [Fact]
+    public void Lateness_is_reported_from_the_booked_window_end_not_the_margin()
+    {
+        // One courier, two customers: "inside" is reached inside its margin (on time as booked), "past" after its end.
+        var inside = Order("inside", 6_000, 90, windowStart: Now, windowEnd: Now + TimeSpan.FromMinutes(30));
+        var past = Order("past", 3_000, 270, windowStart: Now, windowEnd: Now + TimeSpan.FromMinutes(10));
+        var plan = _planner.Plan(new DispatchSnapshot(Now, [inside], [Courier("c1")]), Fast(0.3));
+        var second = _planner.Plan(new DispatchSnapshot(Now, [past], [Courier("c1")]), Fast(0.3));
+
+        AssertSound(plan);
+        AssertSound(second);
+        var eta = plan.EtaOf("inside")!.Value.Eta;
+        // The margin is at most half the window: 15 of the 30 minutes.
+        Assert.InRange(eta, inside.WindowEnd - TimeSpan.FromMinutes(15), inside.WindowEnd);
+        Assert.Equal(TimeSpan.Zero, plan.Routes.SelectMany(r => r.Stops).Single(s => s.Kind == PlannedStopKind.Delivery).Lateness);
+        var late = second.Routes.SelectMany(r => r.Stops).Single(s => s.Kind == PlannedStopKind.Delivery);
+        Assert.True(late.ServiceStart > past.WindowEnd);
+        Assert.Equal(late.ServiceStart - past.WindowEnd, late.Lateness);
+    }
+
+    [Fact]
+    public void The_allowed_lateness_still_counts_from_the_booked_window_end()
+    {
+        // Ready 50 minutes after its window closes, 1 km away: about 57 minutes late, inside the hour allowed.
+        var order = Order("slow", 1_000, 45, ready: SlotEnd + TimeSpan.FromMinutes(50));
+        var plan = _planner.Plan(new DispatchSnapshot(Now, [order], [Courier("c1")]), Fast(0.3));
+
+        AssertSound(plan);
+        Assert.Empty(plan.Unassigned);
+        Assert.NotNull(plan.EtaOf("slow"));
+    }
+}
