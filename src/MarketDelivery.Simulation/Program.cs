@@ -126,7 +126,7 @@ internal static class Usage
             --baseline-only, --dispatcher-only
           dotnet run -c Release --project src/MarketDelivery.Simulation -- wave-bench [--orders 200] [--couriers 20]
             [--inserts 30] [--time-limit-ms 1500] [--insert-limit-ms 120] [--market mangwon] [--seed 1]
-            [--cold-start search|ortools] [--hard-pass 1|0] [--courier-cost 500]: what one wave's plan costs
+            [--cold-start search|ortools] [--hard-pass 1|0] [--courier-cost 500] [--slow-cpu K]: what one wave's plan costs
             (km, couriers, late deliveries) with each stage of the search switched, see the Dispatch README
           dotnet run -c Release --project src/MarketDelivery.Simulation -- sweep --markets amsa --seeds 1..5 --couriers 4..12
             [any option above]: both runs per seed and fleet size, then a FLEET line (smallest fleet at >= 98 %

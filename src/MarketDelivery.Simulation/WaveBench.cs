@@ -22,6 +22,7 @@ public static class WaveBench
         int orders = 200, couriers = 20, inserts = 30, waveMs = 1500, insertMs = 120, seed = 1;
         var marketId = "mangwon";
         var tuning = new DispatchSettings();
+        var slow = 1.0;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var v = args[i + 1];
@@ -43,10 +44,18 @@ public static class WaveBench
                     return 2;
                 case "--hard-pass": tuning = tuning with { HardWindowPass = v != "0" }; break;
                 case "--courier-cost": tuning = tuning with { UsedCourierCost = double.Parse(v, CultureInfo.InvariantCulture) }; break;
+                // The work a quiet machine does in the limits, on a busy one: limits times K, the search's work rate over K.
+                case "--slow-cpu": slow = Math.Max(1, double.Parse(v, CultureInfo.InvariantCulture)); break;
                 default:
                     Console.Error.WriteLine($"Unknown option '{args[i]}'.");
                     return 2;
             }
+        }
+        if (slow > 1)
+        {
+            tuning = tuning with { WorkUnitsPerSecond = new MarketDelivery.Routing.Model.SolveOptions().WorkUnitsPerSecond / slow };
+            waveMs = (int)(waveMs * slow);
+            insertMs = (int)(insertMs * slow);
         }
         var catalog = SeedDataLoader.Load(SeedDataLoader.FindDataDirectory());
         var market = catalog.FindMarket(marketId);
