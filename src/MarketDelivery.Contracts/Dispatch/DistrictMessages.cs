@@ -45,20 +45,22 @@ public enum ReplanRequest
 
 /// <summary>
 /// A market's orders to plan, all of them each time (released waves and what couriers carry; bounded by the live
-/// orders), so a lost or repeated hand-off never leaves the district with half a change. A higher
-/// <see cref="Sequence"/> replaces a lower one.
+/// orders), so a lost or repeated hand-off never leaves the district with half a change. Within one activation
+/// of the market dispatcher (<see cref="Activation"/>) a higher <see cref="Sequence"/> replaces a lower one; a new
+/// activation's hand-off replaces the old one's (no clocks compared, so skew between silos does not matter).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("md.MarketOrders")]
 public sealed record MarketOrders(
     [property: Id(0)] string MarketId,
     [property: Id(1)] long Sequence,
     [property: Id(2)] ImmutableArray<PlanningOrder> Orders,
-    [property: Id(3)] ReplanRequest Replan);
+    [property: Id(3)] ReplanRequest Replan,
+    [property: Id(4)] Guid Activation);
 
 /// <summary>
 /// A market's part of its district's plan in force: the routes that touch the market, its unassigned orders, the
 /// couriers who serve it, and how planning goes. <see cref="Replans"/> is the district's stored re-plan count; a part
-/// with a higher <see cref="Sequence"/> replaces one with a lower.
+/// replaces one of fewer re-plans, or of as many and a lower <see cref="Sequence"/> (a roster change between plans).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("md.DistrictPlanPart")]
 public sealed record DistrictPlanPart(

@@ -84,8 +84,9 @@ public sealed class DispatcherGrain(
     /// <summary>A hand-off the district has not taken yet, and what it asks for; retried soon and on every tick.</summary>
     private ReplanRequest? _handOffOwed;
     private IGrainTimer? _handOffRetry;
-    /// <summary>Orders this market's hand-offs: seeded from the clock so a later activation's replace an earlier one's.</summary>
-    private long _sequence = DateTime.UtcNow.Ticks;
+    /// <summary>Orders this activation's hand-offs (an interleaved request may overtake one in flight).</summary>
+    private long _sequence;
+    private readonly Guid _activation = Guid.NewGuid();
 
     /// <summary>The market's part of the district's plan in force, as the district last sent it.</summary>
     private DistrictPlanPart? _part;
@@ -296,10 +297,10 @@ public sealed class DispatcherGrain(
         }
     }
 
-    /// <summary>Keeps the newer part of the district's plan; false for one already held (or older).</summary>
+    /// <summary>Keeps the newer part of the district's plan (more re-plans first); false for one already held (or older).</summary>
     private bool Take(DistrictPlanPart part)
     {
-        if (_part is not null && _part.Sequence >= part.Sequence)
+        if (_part is not null && (_part.Replans, _part.Sequence).CompareTo((part.Replans, part.Sequence)) >= 0)
         {
             return false;
         }
@@ -365,7 +366,7 @@ public sealed class DispatcherGrain(
                 stage, o.CourierId, o.Fresh));
         }
 
-        return new MarketOrders(MarketId, ++_sequence, [.. orders], replan);
+        return new MarketOrders(MarketId, ++_sequence, [.. orders], replan, _activation);
     }
 
     private async Task<bool> ReleaseDueWaves()

@@ -57,7 +57,7 @@ public sealed class DistrictDispatcherGrain(
     /// <summary>Couriers and markets that have not acknowledged their route or part of the plan in force.</summary>
     private readonly HashSet<string> _routesOwed = [];
     private readonly HashSet<string> _partsOwed = [];
-    /// <summary>Orders the markets' parts: seeded from the clock so a later activation's parts replace an earlier one's.</summary>
+    /// <summary>Orders the markets' parts between re-plans (roster changes); seeded from the clock so a later activation's usually win.</summary>
     private long _partSequence = DateTime.UtcNow.Ticks;
     private IGrainTimer? _fanOutRetry;
 
@@ -150,7 +150,7 @@ public sealed class DistrictDispatcherGrain(
 
     private void Take(MarketOrders orders)
     {
-        if (_orders.TryGetValue(orders.MarketId, out var held) && held.Sequence >= orders.Sequence)
+        if (_orders.TryGetValue(orders.MarketId, out var held) && held.Activation == orders.Activation && held.Sequence >= orders.Sequence)
         {
             return;
         }

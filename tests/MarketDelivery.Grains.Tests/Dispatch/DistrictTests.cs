@@ -2,6 +2,7 @@ using MarketDelivery.Contracts.Common;
 using MarketDelivery.Contracts.Couriers;
 using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Orders;
+using MarketDelivery.Contracts.Push;
 using MarketDelivery.Dispatch;
 using MarketDelivery.Grains.Tests.Support;
 using static MarketDelivery.Grains.Tests.Support.DistrictDriver;
@@ -51,6 +52,13 @@ public sealed class DistrictPlanTests(DistrictPlanTests.EarlyWaves fixture) : IC
 
         var courierView = (await driver.Basics.Courier("gangdong-rider").GetView())!;
         Assert.Equal(4, courierView.Route!.Stops.Length);
+
+        // Staff of both markets follow the rider: their route reaches both markets' groups.
+        foreach (var market in new[] { Amsa, Gildong })
+        {
+            await fixture.Services.Push.WaitForAsync(p => p.Group == PushGroups.Market(market) && p.Payload is CourierView c
+                && c.CourierId == "gangdong-rider" && c.Route?.Stops.Length == 4, TimeSpan.FromSeconds(10));
+        }
 
         // The rider picks up the amsa order: it is on board, locked to them.
         var rider = driver.Basics.Courier("gangdong-rider");
