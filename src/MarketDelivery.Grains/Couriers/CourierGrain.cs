@@ -67,7 +67,6 @@ public sealed class CourierGrain(
         {
             errors["marketIds"] = ["A courier serves at least one market."];
         }
-
         else if (profile.MarketIds.Where(m => catalog.FindMarket(m) is null).ToList() is { Count: > 0 } unknown)
         {
             errors["marketIds"] = [$"Unknown market(s): {string.Join(", ", unknown)}."];

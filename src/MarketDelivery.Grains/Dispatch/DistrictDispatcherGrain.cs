@@ -290,8 +290,8 @@ public sealed class DistrictDispatcherGrain(
         PlanParts.For(district, marketId, _partSequence, S, _unassigned, _violations);
 
     /// <summary>
-    /// Sends the plan in force to the couriers, orders and markets that have not taken it yet, concurrently (a wave of
-    /// 200 orders should not wait on 200 calls in a row). Orders already told the same thing are not called again, so
+    /// Sends the plan in force to the couriers and orders that have not taken it yet, concurrently (a wave of 200
+    /// orders should not wait on 200 calls in a row), then to the markets' boards. Orders already told the same thing are not called again, so
     /// a re-plan costs calls and writes only where it changed something. Whatever fails is retried soon; after a
     /// crash the next activation owes the whole plan again.
     /// </summary>
@@ -316,17 +316,17 @@ public sealed class DistrictDispatcherGrain(
                 () => _told[orderId] = assignment));
         }
 
+        await Task.WhenAll(calls);
+
+        // The boards last, so staff (and tests) who see a plan on a board find it at the couriers and orders too.
+        // Market dispatchers take their part interleaved: one may be waiting on this grain right now.
         if (District is { } district)
         {
-            // Market dispatchers take their part interleaved: one may be waiting on this grain right now.
-            foreach (var marketId in _partsOwed.ToList())
-            {
-                calls.Add(Acknowledged(GrainFactory.GetGrain<IDispatcherGrain>(marketId).ShowPlan(PartFor(district, marketId)),
-                    () => _partsOwed.Remove(marketId)));
-            }
+            await Task.WhenAll(_partsOwed.ToList().Select(marketId => Acknowledged(
+                GrainFactory.GetGrain<IDispatcherGrain>(marketId).ShowPlan(PartFor(district, marketId)),
+                () => _partsOwed.Remove(marketId))));
         }
 
-        await Task.WhenAll(calls);
         if (OwesUpdates())
         {
             RetryFanOutSoon();
