@@ -27,7 +27,9 @@ public sealed class DistrictPlanTests(DistrictPlanTests.EarlyWaves fixture) : IC
         var gildongOrder = await driver.PlaceOrder(Gildong, 1);
 
         // Each market released its own wave with its first order; the district plans both markets' orders together.
+        // (A market's "plan now" has every stored order of that market; the other's may still be on its way.)
         await driver.Dispatcher(Amsa).PlanNow();
+        await driver.Dispatcher(Gildong).PlanNow();
         // Debounced re-plans of the releases may still follow: read both boards and the orders between two plans.
         var (amsaBoard, gildongBoard, deliveries) = await Settled(driver, amsaOrder, gildongOrder);
 
