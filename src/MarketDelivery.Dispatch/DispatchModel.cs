@@ -35,6 +35,8 @@ public sealed record DispatchOrder(
 /// <summary>
 /// A courier available to this plan: on shift, where they are now, what they carry.
 /// <see cref="OnBoardOrderIds"/> must match orders in state <see cref="DispatchOrderState.OnBoard"/> for this courier.
+/// <see cref="MarketIds"/> are the markets whose hand-over points the courier may pick up at (a district plans several
+/// markets together, and a courier serves those named in their profile); null means every market of the snapshot.
 /// </summary>
 public sealed record DispatchCourier(
     string CourierId,
@@ -45,7 +47,8 @@ public sealed record DispatchCourier(
     DateTimeOffset ShiftEnd,
     GeoPoint Position,
     IReadOnlyList<string> OnBoardOrderIds,
-    GeoPoint? EndAt = null);
+    GeoPoint? EndAt = null,
+    IReadOnlyList<string>? MarketIds = null);
 
 /// <summary>Everything the planner looks at: the time, the orders to serve, the couriers, and the plan in force.</summary>
 public sealed record DispatchSnapshot(

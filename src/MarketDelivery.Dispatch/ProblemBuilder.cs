@@ -28,6 +28,8 @@ internal static class ProblemBuilder
 
     public static string SkillOf(string courierId) => "courier:" + courierId;
 
+    public static string MarketSkillOf(string marketId) => "market:" + marketId;
+
     public static BuiltProblem Build(DispatchSnapshot snapshot, DispatchSettings settings)
     {
         var epoch = ChooseEpoch(snapshot);
@@ -56,6 +58,11 @@ internal static class ProblemBuilder
                 couriers.TryAdd(c.CourierId, c);
             }
         }
+
+        // Only when some courier cannot pick up at some market of the snapshot do pick-ups name their market as a skill;
+        // otherwise (one market, or couriers serving them all) the problem is exactly the one-market problem.
+        var marketsToServe = snapshot.Orders.Where(o => o.State != DispatchOrderState.OnBoard).Select(o => o.MarketId).ToHashSet(StringComparer.Ordinal);
+        var bound = couriers.Values.Any(c => c.MarketIds is { } served && !marketsToServe.IsSubsetOf(served));
 
         var rejected = new List<UnassignedOrder>();
         var orders = new Dictionary<string, DispatchOrder>(StringComparer.Ordinal);
@@ -97,7 +104,8 @@ internal static class ProblemBuilder
                 var pickup = new Visit(Place(o.HandOver), settings.PickupService.TotalSeconds, new TimeWindow(ready, double.MaxValue));
                 var delivery = new Visit(Place(o.Destination), settings.DeliveryService.TotalSeconds, new TimeWindow(windowStart, windowEnd),
                     WindowPolicy.Soft, settings.LatenessCostPerMinute, settings.MaxLateness.TotalSeconds, margin, marginCost);
-                shipments.Add(new Shipment(o.OrderId, pickup, delivery, amount, o.MaxRide?.TotalSeconds));
+                shipments.Add(new Shipment(o.OrderId, pickup, delivery, amount, o.MaxRide?.TotalSeconds,
+                    bound ? [MarketSkillOf(o.MarketId)] : null));
             }
         }
 
@@ -115,8 +123,11 @@ internal static class ProblemBuilder
                 capacity[1] = Math.Max(capacity[1], load[1]);
             }
             var costs = new VehicleCosts(Fixed: Math.Max(0, settings.UsedCourierCost), PerHour: 0, PerKm: 1000);
+            IReadOnlyList<string> skills = bound
+                ? [SkillOf(c.CourierId), .. (c.MarketIds ?? [.. marketsToServe]).Select(MarketSkillOf)]
+                : [SkillOf(c.CourierId)];
             vehicles.Add(new Vehicle(c.CourierId, Place(c.Position), c.EndAt is null ? null : Place(c.EndAt), new TimeWindow(start, end),
-                capacity, c.Mode, [SkillOf(c.CourierId)], costs));
+                capacity, c.Mode, skills, costs));
         }
 
         var routing = new RoutingProblem([Grams, Bags], locations, vehicles, jobs, shipments);

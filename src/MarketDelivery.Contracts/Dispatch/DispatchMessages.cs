@@ -12,7 +12,10 @@ public enum RouteStopKind
     Delivery = 1,
 }
 
-/// <summary>One stop of a courier's route as the phone shows it: where, for which order, and when.</summary>
+/// <summary>
+/// One stop of a courier's route as the phone shows it: where, for which order, and when. <see cref="MarketId"/> is
+/// the order's market, so a courier of several markets knows at which hand-over point a pick-up is.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("md.RouteStopView")]
 public sealed record RouteStopView(
     [property: Id(0)] RouteStopKind Kind,
@@ -20,9 +23,10 @@ public sealed record RouteStopView(
     [property: Id(2)] GeoPosition Location,
     [property: Id(3)] DateTimeOffset Eta,
     [property: Id(4)] DateTimeOffset Departure,
-    [property: Id(5)] int LatenessMinutes);
+    [property: Id(5)] int LatenessMinutes,
+    [property: Id(6)] string? MarketId = null);
 
-/// <summary>A courier's planned route from where they are; done stops have left it.</summary>
+/// <summary>A courier's planned route from where they are; done stops have left it. <see cref="MarketId"/> is the courier's home market.</summary>
 [GenerateSerializer, Immutable, Alias("md.CourierRouteView")]
 public sealed record CourierRouteView(
     [property: Id(0)] string CourierId,
@@ -31,7 +35,10 @@ public sealed record CourierRouteView(
     [property: Id(3)] ImmutableArray<RouteStopView> Stops,
     [property: Id(4)] double DistanceMetres);
 
-/// <summary>What the dispatcher knows of a courier; sent by the courier grain whenever that changes.</summary>
+/// <summary>
+/// What the dispatcher knows of a courier; sent by the courier grain whenever that changes. <see cref="MarketIds"/>
+/// are the markets the courier picks up at (null from a courier grain of before districts: its home market only).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("md.CourierDispatchInfo")]
 public sealed record CourierDispatchInfo(
     [property: Id(0)] string CourierId,
@@ -43,7 +50,8 @@ public sealed record CourierDispatchInfo(
     [property: Id(6)] DateTimeOffset ShiftEnd,
     [property: Id(7)] GeoPosition? Position,
     [property: Id(8)] ImmutableArray<string> OnBoardOrderIds,
-    [property: Id(9)] int Version);
+    [property: Id(9)] int Version,
+    [property: Id(10)] ImmutableArray<string>? MarketIds = null);
 
 /// <summary>A delivery slot's batch of orders and when it is released for routing.</summary>
 [GenerateSerializer, Immutable, Alias("md.WaveView")]
@@ -81,17 +89,15 @@ public sealed record DispatchBoard(
     [property: Id(9)] ImmutableArray<CourierDispatchInfo>? Couriers = null);
 
 /// <summary>
-/// Plans a market's deliveries. Orders and couriers report to it one-way, so no grain ever waits on the
-/// dispatcher while the dispatcher waits on it.
+/// A market's dispatcher: tracks the market's live orders, releases its waves, hands released orders to its
+/// district's planner (<see cref="IDistrictDispatcherGrain"/>) and serves the market's board. Orders report to it
+/// one-way, so no grain ever waits on the dispatcher while the dispatcher waits on it.
 /// </summary>
 [Alias("md.IDispatcherGrain")]
 public interface IDispatcherGrain : IGrainWithStringKey
 {
     [OneWay, Alias("OrderChanged")]
     Task OrderChanged(OrderSummary order);
-
-    [OneWay, Alias("CourierChanged")]
-    Task CourierChanged(CourierDispatchInfo courier);
 
     /// <summary>Releases waves that are due and checks running plans against the clock; the reminder calls it.</summary>
     [Alias("Tick")]
@@ -103,4 +109,15 @@ public interface IDispatcherGrain : IGrainWithStringKey
 
     [Alias("GetBoard")]
     Task<DispatchBoard> GetBoard();
+
+    /// <summary>
+    /// The orders to plan, for a district dispatcher that has not heard from this market since it activated.
+    /// Interleaved: the district may ask while this dispatcher waits on it.
+    /// </summary>
+    [AlwaysInterleave, Alias("OrdersToPlan")]
+    Task<MarketOrders> OrdersToPlan();
+
+    /// <summary>This market's part of the district's plan in force, for the board. Interleaved, as above.</summary>
+    [AlwaysInterleave, Alias("ShowPlan")]
+    Task ShowPlan(DistrictPlanPart part);
 }

@@ -5,6 +5,7 @@ using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
 using MarketDelivery.Domain;
+using MarketDelivery.Domain.Markets;
 using MarketDelivery.Grains.Dispatch;
 
 namespace MarketDelivery.Grains.Couriers;
@@ -25,11 +26,14 @@ public sealed class CourierState
 
 /// <summary>
 /// A courier: profile, shift, position, what they carry and the route dispatch gave them. Every action of the
-/// courier's phone lands here; the courier reports to its market's dispatcher one-way, and while on shift a
+/// courier's phone lands here; the courier reports to its district's dispatcher one-way, and while on shift a
 /// reminder repeats the report (the dispatcher ignores versions it has), so a report lost in a crash only delays.
+/// Every market a courier serves is in one district: the one that plans them, where they pick up at any of those
+/// markets' hand-over points.
 /// </summary>
 public sealed class CourierGrain(
     [PersistentState("courier", "couriers")] IPersistentState<CourierState> state,
+    MarketCatalog catalog,
     MarketClock clock,
     DispatchRuntimeOptions options,
     IPushNotifier push) : DurableGrain, ICourierGrain, IRemindable
@@ -40,8 +44,11 @@ public sealed class CourierGrain(
 
     private string CourierId => this.GetPrimaryKeyString();
 
-    /// <summary>The market whose dispatcher plans this courier: the first one they serve.</summary>
+    /// <summary>The courier's home market: the first one they serve, where a route without a position starts and ends.</summary>
     private string? HomeMarket => S.Profile?.MarketIds.IsDefaultOrEmpty == false ? S.Profile.MarketIds[0] : null;
+
+    /// <summary>The district whose dispatcher plans this courier: that of the home market (its own id for a market in none).</summary>
+    private string? DistrictId => HomeMarket is { } home ? catalog.DistrictOf(home)?.Id ?? home : null;
 
     public async Task<CommandResult<CourierView>> Register(CourierProfile profile)
     {
@@ -60,10 +67,24 @@ public sealed class CourierGrain(
         {
             errors["marketIds"] = ["A courier serves at least one market."];
         }
+        else if (profile.MarketIds.Where(m => catalog.FindMarket(m) is null).ToList() is { Count: > 0 } unknown)
+        {
+            errors["marketIds"] = [$"Unknown market(s): {string.Join(", ", unknown)}."];
+        }
 
         if (errors.Count > 0)
         {
             return CommandError.Invalid(errors);
+        }
+
+        // One district plans a courier, so a courier cannot serve markets that different districts plan.
+        var districts = profile.MarketIds.Select(m => catalog.DistrictOf(m)!).DistinctBy(d => d.Id).ToList();
+        if (districts.Count > 1)
+        {
+            return CommandError.Unprocessable(
+                "A courier serves the markets of one district only; these markets are in different districts: " +
+                string.Join("; ", districts.Select(d => $"{d.Id} ({string.Join(", ", profile.MarketIds.Where(d.Contains))})")) + ".",
+                "marketIds");
         }
 
         if (S.OnShift && HomeMarket != profile.MarketIds[0])
@@ -145,9 +166,10 @@ public sealed class CourierGrain(
             return refused;
         }
 
+        // Any market the courier serves, also another one of their district than the home market.
         if (!S.Profile!.MarketIds.Contains(marketId))
         {
-            return CommandError.Conflict($"Courier {CourierId} does not serve market '{marketId}'.");
+            return CommandError.Conflict($"Courier {CourierId} does not serve market '{marketId}'; they serve {string.Join(", ", S.Profile.MarketIds)}.");
         }
 
         S.AtMarketId = marketId;
@@ -347,18 +369,19 @@ public sealed class CourierGrain(
     /// <summary>One-way, so the courier never waits on a dispatcher that may be calling it.</summary>
     private void ReportToDispatcher()
     {
-        if (HomeMarket is { } market && S.Shift is { } shift)
+        if (DistrictId is { } district && S.Shift is { } shift)
         {
-            _ = GrainFactory.GetGrain<IDispatcherGrain>(market).CourierChanged(new CourierDispatchInfo(
+            _ = GrainFactory.GetGrain<IDistrictDispatcherGrain>(district).CourierChanged(new CourierDispatchInfo(
                 CourierId, S.OnShift, S.Profile!.Mode, S.Profile.CapacityGrams, S.Profile.CapacityBags,
-                shift.Start, shift.End, S.Position, [.. S.OnBoard], S.Version));
+                shift.Start, shift.End, S.Position, [.. S.OnBoard], S.Version, S.Profile.MarketIds));
         }
     }
 
     private async Task Publish(CourierView view)
     {
         await push.PublishAsync(PushGroups.Courier(CourierId), PushEvents.Courier, view);
-        if (HomeMarket is { } market)
+        // Staff of every market the courier serves follow them.
+        foreach (var market in S.Profile?.MarketIds ?? [])
         {
             await push.PublishAsync(PushGroups.Market(market), PushEvents.Courier, view);
         }

@@ -2,13 +2,13 @@ using MarketDelivery.Dispatch;
 
 namespace MarketDelivery.Grains.Dispatch;
 
-/// <summary>How the dispatcher grain runs planning: cadence, debouncing, thresholds and the planner's settings.</summary>
+/// <summary>How the market and district dispatchers run planning: cadence, debouncing, thresholds and the planner's settings.</summary>
 public sealed record DispatchRuntimeOptions
 {
     /// <summary>How often the reminder wakes the dispatcher to release waves and look for late merchants.</summary>
     public TimeSpan TickPeriod { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How soon a plan update a courier or order did not take is sent again (the tick retries too).</summary>
+    /// <summary>How soon what was not taken is sent again: a plan update for a courier, order or board, and a market's hand-off to its district (which the market's tick retries too).</summary>
     public TimeSpan FanOutRetry { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Wake every catalogue market's dispatcher when a silo starts, so each has its tick reminder.</summary>

@@ -1,17 +1,12 @@
-using System.Collections.Immutable;
-using System.Diagnostics;
 using MarketDelivery.Contracts.Common;
-using MarketDelivery.Contracts.Couriers;
 using MarketDelivery.Contracts.Dispatch;
 using MarketDelivery.Contracts.Orders;
 using MarketDelivery.Contracts.Push;
-using MarketDelivery.Dispatch;
 using MarketDelivery.Domain;
 using MarketDelivery.Domain.Markets;
 using MarketDelivery.Domain.Orders;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
-using RoutingMode = MarketDelivery.Routing.Model.TravelMode;
 
 namespace MarketDelivery.Grains.Dispatch;
 
@@ -30,9 +25,6 @@ internal sealed class SlotCount
     public int Ready { get; set; }
 }
 
-/// <summary>What the plan in force tells an order: its courier and ETA, or why it has none.</summary>
-internal readonly record struct OrderAssignment(string? CourierId, DateTimeOffset? Eta, string? Note);
-
 [GenerateSerializer, Alias("md.WaveEntry")]
 public sealed class WaveEntry
 {
@@ -44,28 +36,23 @@ public sealed class WaveEntry
 }
 
 /// <summary>
-/// What the dispatcher stores: things bounded by the fleet and the day's slots, never by the orders it has seen.
-/// Orders live in the order store and are read back on activation; unassigned reasons and violations are
-/// recomputed by the next plan. Ids 0, 3 and 8 held those once and are not reused.
+/// What a market dispatcher stores: its waves, bounded by the day's slots, never by the orders it has seen. Orders
+/// live in the order store and are read back on activation. Ids 0 and 3 held orders and unassigned reasons once;
+/// 1 and 4–8 held couriers, routes and planning figures, which moved to the district dispatcher. None is reused.
 /// </summary>
 [GenerateSerializer, Alias("md.DispatcherState")]
 public sealed class DispatcherState
 {
-    [Id(1)] public Dictionary<string, CourierDispatchInfo> Couriers { get; set; } = [];
     [Id(2)] public Dictionary<string, WaveEntry> Waves { get; set; } = [];
-    [Id(4)] public List<CourierRouteView> Routes { get; set; } = [];
-    [Id(5)] public int Replans { get; set; }
-    [Id(6)] public DateTimeOffset? LastPlannedAt { get; set; }
-    [Id(7)] public double? LastSolveMilliseconds { get; set; }
 }
 
 /// <summary>
-/// Plans one market's deliveries. Orders are batched per delivery slot into waves released by a reminder (so a
-/// release survives a restart) at a lead time before the slot or once enough bags are ready. Any change to a
-/// released wave — a new order, a late or short merchant, a delayed courier, a courier leaving — triggers a
-/// debounced re-plan that starts from the plan in force, with what couriers carry locked to them. The solve runs
-/// on the thread pool, off the grain's turn; its result goes to the couriers (routes) and orders (courier, ETA),
-/// retried until each has taken it.
+/// A market's dispatcher. Orders are batched per delivery slot into waves released by a reminder (so a release
+/// survives a restart) at a lead time before the slot or once enough bags are ready. The released orders (and what
+/// couriers carry) go to the district's planner (<see cref="DistrictDispatcherGrain"/>), all of them with every
+/// change, retried until it took them: a new order of a released wave asks for an insertion, any other change to a
+/// released wave — bags ready, a short pick, a pick-up, an order leaving, a late merchant — for a full re-plan. The
+/// board shows the market's waves with the market's part of the district's plan.
 /// Orders tell the dispatcher of changes one-way; it also catches up from the stored orders (the order store's
 /// feed) when it activates and on every tick, so a lost message only delays it. Its tick reminder never stops.
 /// </summary>
@@ -74,7 +61,6 @@ public sealed class DispatcherGrain(
     IOrderViews views,
     MarketCatalog catalog,
     MarketClock clock,
-    DispatchPlanner planner,
     DispatchRuntimeOptions options,
     IPushNotifier push,
     ILogger<DispatcherGrain> logger) : DurableGrain, IDispatcherGrain, IRemindable
@@ -92,26 +78,26 @@ public sealed class DispatcherGrain(
     private long _feedRead;
     private long _feedSafe;
 
-    private DispatchPlan? _plan;
-    private List<UnassignedView> _unassigned = [];
-    private List<string> _violations = [];
-    /// <summary>What the plan in force tells each order, and what each order has acknowledged.</summary>
-    private readonly Dictionary<string, OrderAssignment> _assigned = [];
-    private readonly Dictionary<string, OrderAssignment> _told = [];
-    /// <summary>Couriers whose route from the plan in force has not been acknowledged yet.</summary>
-    private readonly HashSet<string> _routesOwed = [];
-    private IGrainTimer? _fanOutRetry;
-
     /// <summary>A wave was added or dropped and is not stored yet.</summary>
     private bool _wavesChanged;
 
-    private IGrainTimer? _replanTimer;
-    /// <summary>True when a pending change needs a full re-plan, not just inserting new orders into the plan in force.</summary>
-    private bool _fullReplanPending;
+    /// <summary>A hand-off the district has not taken yet, and what it asks for; retried soon and on every tick.</summary>
+    private ReplanRequest? _handOffOwed;
+    private IGrainTimer? _handOffRetry;
+    /// <summary>Orders this activation's hand-offs (an interleaved request may overtake one in flight).</summary>
+    private long _sequence;
+    private readonly Guid _activation = Guid.NewGuid();
+
+    /// <summary>The market's part of the district's plan in force, as the district last sent it.</summary>
+    private DistrictPlanPart? _part;
 
     private DispatcherState S => state.State;
 
     private string MarketId => this.GetPrimaryKeyString();
+
+    /// <summary>The district's planner: the market's own id for a market in no district.</summary>
+    private IDistrictDispatcherGrain District =>
+        GrainFactory.GetGrain<IDistrictDispatcherGrain>(catalog.DistrictOf(MarketId)?.Id ?? MarketId);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -123,22 +109,11 @@ public sealed class DispatcherGrain(
 
         _feedRead = _feedSafe = live.Position;
         await StoreWavesIfChanged();
-
-        // The plan in force may not have reached everyone before the last activation ended: send it again.
-        foreach (var route in S.Routes)
-        {
-            _routesOwed.Add(route.CourierId);
-            foreach (var stop in route.Stops.Where(s => s.Kind == RouteStopKind.Delivery))
-            {
-                _assigned[stop.OrderId] = new OrderAssignment(route.CourierId, stop.Eta, null);
-            }
-        }
-
         await EnsureTicking();
-        if (_routesOwed.Count > 0)
-        {
-            RetryFanOutSoon();
-        }
+
+        // Hand the orders over once active (the district may have restarted too); its answer is the board's plan part.
+        _handOffOwed = ReplanRequest.None;
+        RetryHandOffSoon(TimeSpan.Zero);
     }
 
     public async Task OrderChanged(OrderSummary order)
@@ -168,17 +143,7 @@ public sealed class DispatcherGrain(
             }
 
             Count(before!, -1);
-            _unassigned.RemoveAll(u => u.OrderId == order.OrderId);
-            _assigned.Remove(order.OrderId);
-            _told.Remove(order.OrderId);
             return OrderChange.Removed;
-        }
-
-        // The order no longer holds what it was told (a failed delivery cleared its courier and it was sent out again,
-        // faster than this dispatcher saw the return): tell it again, even if the new plan says the same.
-        if (_told.TryGetValue(order.OrderId, out var told) && told.CourierId != order.CourierId)
-        {
-            _told.Remove(order.OrderId);
         }
 
         var entry = held ?? new DispatchOrderEntry();
@@ -217,7 +182,7 @@ public sealed class DispatcherGrain(
 
     private int OrdersOf(string slotId) => _slots.TryGetValue(slotId, out var slot) ? slot.Orders : 0;
 
-    /// <summary>Plans around an applied change: stores a new wave, re-plans a released wave, releases due waves.</summary>
+    /// <summary>Plans around an applied change: stores a new wave, hands a released wave's change over, releases due waves.</summary>
     private async Task React(OrderSummary order, OrderChange change)
     {
         if (change == OrderChange.None)
@@ -231,11 +196,11 @@ public sealed class DispatcherGrain(
         {
             // A change to a released wave: a new order is inserted into the live plan; bags ready, a short pick, a
             // pick-up or an order leaving re-plan it as a whole.
-            ScheduleReplan(insertOnly: change == OrderChange.Added);
+            await HandOff(change == OrderChange.Added ? ReplanRequest.Insert : ReplanRequest.Full);
         }
         else if (change != OrderChange.Removed && await ReleaseDueWaves())
         {
-            ScheduleReplan();
+            await HandOff(ReplanRequest.Full);
         }
     }
 
@@ -274,30 +239,6 @@ public sealed class DispatcherGrain(
         _feedRead = read;
     }
 
-    public async Task CourierChanged(CourierDispatchInfo courier)
-    {
-        S.Couriers.TryGetValue(courier.CourierId, out var held);
-        if (held is not null && held.Version >= courier.Version)
-        {
-            return;
-        }
-
-        S.Couriers[courier.CourierId] = courier;
-        if (!courier.OnShift)
-        {
-            S.Couriers.Remove(courier.CourierId);
-        }
-
-        await WriteAsync(state);
-
-        var joinedOrLeft = held is null || held.OnShift != courier.OnShift;
-        var loadChanged = held is not null && !held.OnBoardOrderIds.SequenceEqual(courier.OnBoardOrderIds);
-        if (joinedOrLeft || loadChanged || IsBehindPlan(courier))
-        {
-            ScheduleReplan();
-        }
-    }
-
     public Task ReceiveReminder(string reminderName, TickStatus status) => Tick();
 
     public async Task Tick()
@@ -327,11 +268,11 @@ public sealed class DispatcherGrain(
         await StoreWavesIfChanged();
         if (released || late)
         {
-            await Replan("tick");
+            await HandOff(ReplanRequest.Now);
         }
-        else if (OwesUpdates())
+        else if (_handOffOwed is { } owed)
         {
-            await FanOut();
+            await HandOff(owed);
         }
     }
 
@@ -340,11 +281,93 @@ public sealed class DispatcherGrain(
         // Staff (and tests) expect every stored order in the plan, also one whose message has not arrived yet.
         await CatchUp();
         await ReleaseDueWaves();
-        await Replan("requested");
+        await HandOff(ReplanRequest.Now, rethrow: true);
         return Board();
     }
 
     public Task<DispatchBoard> GetBoard() => Task.FromResult(Board());
+
+    public Task<MarketOrders> OrdersToPlan() => Task.FromResult(ToPlan(ReplanRequest.None));
+
+    public async Task ShowPlan(DistrictPlanPart part)
+    {
+        if (Take(part))
+        {
+            await push.PublishAsync(PushGroups.Market(MarketId), PushEvents.Dispatch, Board());
+        }
+    }
+
+    /// <summary>Keeps the newer part of the district's plan (more re-plans first); false for one already held (or older).</summary>
+    private bool Take(DistrictPlanPart part)
+    {
+        if (_part is not null && (_part.Replans, _part.Sequence).CompareTo((part.Replans, part.Sequence)) >= 0)
+        {
+            return false;
+        }
+
+        _part = part;
+        return true;
+    }
+
+    /// <summary>
+    /// Hands every order to plan to the district with what is asked of it (the most asked since the last hand-off it
+    /// took). One it did not take is retried soon and on every tick; a "now" that failed is owed as a full re-plan.
+    /// </summary>
+    private async Task HandOff(ReplanRequest request, bool rethrow = false)
+    {
+        var asked = _handOffOwed is { } owed && owed > request ? owed : request;
+        _handOffOwed = asked;
+        try
+        {
+            var part = await District.SubmitOrders(ToPlan(asked));
+            _handOffOwed = null;
+            Take(part);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _handOffOwed = asked == ReplanRequest.Now ? ReplanRequest.Full : asked;
+            RetryHandOffSoon(options.FanOutRetry);
+            if (rethrow)
+            {
+                throw;
+            }
+
+            logger.LogWarning(ex, "Market {MarketId}: the district did not take the orders; retrying", MarketId);
+        }
+    }
+
+    private void RetryHandOffSoon(TimeSpan due) =>
+        _handOffRetry ??= this.RegisterGrainTimer(async _ =>
+        {
+            _handOffRetry?.Dispose();
+            _handOffRetry = null;
+            if (!IsSpent && _handOffOwed is { } owed)
+            {
+                await HandOff(owed);
+            }
+        }, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
+
+    /// <summary>What the district plans of this market: orders of released waves, and every order a courier carries.</summary>
+    private MarketOrders ToPlan(ReplanRequest replan)
+    {
+        var orders = new List<PlanningOrder>();
+        foreach (var entry in _orders.Values.OrderBy(e => e.Summary.OrderId, StringComparer.Ordinal))
+        {
+            var o = entry.Summary;
+            var carried = o.Status == OrderStatus.OutForDelivery;
+            if (carried ? o.CourierId is null : !IsReleased(o.SlotId))
+            {
+                continue;
+            }
+
+            var stage = carried ? PlanningOrderState.OutForDelivery
+                : o.Status == OrderStatus.ReadyForPickup ? PlanningOrderState.ReadyAtMarket : PlanningOrderState.Picking;
+            orders.Add(new PlanningOrder(o.OrderId, o.Destination, o.SlotStart, o.SlotEnd, entry.ExpectedReadyAt, o.WeightGrams, o.Bags,
+                stage, o.CourierId, o.Fresh));
+        }
+
+        return new MarketOrders(MarketId, ++_sequence, [.. orders], replan, _activation);
+    }
 
     private async Task<bool> ReleaseDueWaves()
     {
@@ -372,207 +395,14 @@ public sealed class DispatcherGrain(
 
     private bool IsReleased(string slotId) => S.Waves.TryGetValue(slotId, out var wave) && wave.ReleasedAt is not null;
 
-    /// <summary>Debounces re-plans: every change within the window is planned by one solve.</summary>
-    private void ScheduleReplan(bool insertOnly = false)
-    {
-        _fullReplanPending |= !insertOnly;
-        _replanTimer ??= this.RegisterGrainTimer(async _ =>
-        {
-            if (IsSpent)
-            {
-                return;
-            }
-
-            _replanTimer?.Dispose();
-            _replanTimer = null;
-            var full = _fullReplanPending || _plan is null;
-            _fullReplanPending = false;
-            await Replan(full ? "change" : "insert", insertOnly: !full);
-        }, new GrainTimerCreationOptions { DueTime = options.ReplanDebounce, Period = Timeout.InfiniteTimeSpan });
-    }
-
-    private async Task Replan(string why, bool insertOnly = false)
-    {
-        var market = catalog.FindMarket(MarketId);
-        if (market is null)
-        {
-            return;
-        }
-
-        var now = clock.GetUtcNow();
-        var snapshot = Snapshot(market, now);
-        if (snapshot.Orders.Count == 0 && S.Routes.Count == 0)
-        {
-            return;
-        }
-
-        var stopwatch = Stopwatch.StartNew();
-        // The solve is CPU-bound for up to the time limit: run it on the thread pool, not on the grain's scheduler.
-        var plan = await Task.Run(() => insertOnly
-            ? planner.PlanIncremental(snapshot, options.Planning)
-            : planner.Plan(snapshot, options.Planning));
-        stopwatch.Stop();
-        _plan = plan;
-
-        S.Replans++;
-        S.LastPlannedAt = now;
-        S.LastSolveMilliseconds = stopwatch.Elapsed.TotalMilliseconds;
-        S.Routes = [.. plan.Routes.Select(r => ToView(r, now))];
-        await WriteAsync(state);
-        _violations = [.. plan.Violations];
-        _unassigned = [.. plan.Unassigned.Select(u => new UnassignedView(u.OrderId, u.Reason, u.Message))];
-        if (!plan.IsFeasible)
-        {
-            logger.LogError("Market {MarketId}: plan has violations: {Violations}", MarketId, string.Join("; ", plan.Violations));
-        }
-
-        logger.LogInformation("Market {MarketId}: re-planned ({Why}) {Orders} orders on {Couriers} couriers in {Ms:F0} ms, {Unassigned} unassigned",
-            MarketId, why, snapshot.Orders.Count, snapshot.Couriers.Count, stopwatch.Elapsed.TotalMilliseconds, plan.Unassigned.Count);
-
-        // The plan in force is owed to every courier on shift (an empty route for those without stops) and to every
-        // planned order; FanOut sends what is owed and retries until each has taken it.
-        _routesOwed.UnionWith(snapshot.Couriers.Select(c => c.CourierId));
-        _assigned.Clear();
-        var notes = _unassigned.ToDictionary(u => u.OrderId, u => u.Message);
-        foreach (var order in snapshot.Orders)
-        {
-            var planned = plan.EtaOf(order.OrderId);
-            _assigned[order.OrderId] = new OrderAssignment(planned?.CourierId, planned?.Eta, notes.GetValueOrDefault(order.OrderId));
-        }
-
-        await FanOut();
-        await push.PublishAsync(PushGroups.Market(MarketId), PushEvents.Dispatch, Board());
-    }
-
-    /// <summary>
-    /// Sends the plan in force to the couriers and orders that have not taken it yet, concurrently (a wave of 200
-    /// orders should not wait on 200 calls in a row). Orders already told the same thing are not called again, so
-    /// a re-plan costs calls and writes only where it changed something. Whatever fails is retried soon and on every
-    /// tick; after a crash the next activation owes the whole plan again.
-    /// </summary>
-    private async Task FanOut()
-    {
-        var now = clock.GetUtcNow();
-        var routes = _routesOwed.Where(S.Couriers.ContainsKey).ToList();
-        _routesOwed.IntersectWith(routes);
-        var orders = _assigned.Where(a => !_told.TryGetValue(a.Key, out var told) || told != a.Value).ToList();
-        var calls = new List<Task>();
-        foreach (var courierId in routes)
-        {
-            var route = S.Routes.Find(r => r.CourierId == courierId) ?? new CourierRouteView(courierId, MarketId, now, [], 0);
-            calls.Add(Acknowledged(GrainFactory.GetGrain<ICourierGrain>(courierId).AssignRoute(route), () => _routesOwed.Remove(courierId)));
-        }
-
-        foreach (var (orderId, assignment) in orders)
-        {
-            calls.Add(Acknowledged(
-                GrainFactory.GetGrain<IOrderGrain>(orderId).PlanDelivery(assignment.CourierId, assignment.Eta, assignment.Note),
-                () => _told[orderId] = assignment));
-        }
-
-        await Task.WhenAll(calls);
-        if (OwesUpdates())
-        {
-            RetryFanOutSoon();
-        }
-    }
-
-    private bool OwesUpdates() =>
-        _routesOwed.Count > 0 || _assigned.Any(a => !_told.TryGetValue(a.Key, out var told) || told != a.Value);
-
-    private async Task Acknowledged(Task call, Action acknowledged)
-    {
-        try
-        {
-            await call;
-            acknowledged();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Market {MarketId}: a plan update was not taken; retrying", MarketId);
-        }
-    }
-
-    private void RetryFanOutSoon() =>
-        _fanOutRetry ??= this.RegisterGrainTimer(async _ =>
-        {
-            _fanOutRetry?.Dispose();
-            _fanOutRetry = null;
-            if (!IsSpent)
-            {
-                await FanOut();
-            }
-        }, new GrainTimerCreationOptions { DueTime = options.FanOutRetry, Period = Timeout.InfiniteTimeSpan });
-
-    /// <summary>What the planner sees: orders of released waves (and everything on board), couriers on shift.</summary>
-    private DispatchSnapshot Snapshot(Market market, DateTimeOffset now)
-    {
-        var handOver = market.HandOverPoint.Location;
-        var orders = new List<DispatchOrder>();
-        foreach (var entry in _orders.Values.OrderBy(e => e.Summary.OrderId, StringComparer.Ordinal))
-        {
-            var o = entry.Summary;
-            var onBoard = o.Status == OrderStatus.OutForDelivery && o.CourierId is not null && S.Couriers.ContainsKey(o.CourierId);
-            if (!onBoard && (!IsReleased(o.SlotId) || o.Status == OrderStatus.OutForDelivery))
-            {
-                continue;
-            }
-
-            var state = onBoard ? DispatchOrderState.OnBoard
-                : o.Status == OrderStatus.ReadyForPickup ? DispatchOrderState.ReadyAtMarket : DispatchOrderState.Picking;
-            var readyAt = state == DispatchOrderState.Picking ? Later(entry.ExpectedReadyAt, now) : entry.ExpectedReadyAt;
-            orders.Add(new DispatchOrder(
-                o.OrderId, MarketId, handOver, new GeoPoint(o.Destination.Lat, o.Destination.Lon),
-                o.SlotStart, o.SlotEnd, readyAt, Math.Max(1, o.WeightGrams), Math.Max(1, o.Bags), state,
-                onBoard ? o.CourierId : null, o.Fresh ? options.FreshMaxRide : null));
-        }
-
-        var couriers = S.Couriers.Values
-            .Where(c => c.OnShift && c.ShiftEnd > now)
-            .OrderBy(c => c.CourierId, StringComparer.Ordinal)
-            .Select(c => new DispatchCourier(
-                c.CourierId, (RoutingMode)(int)c.Mode, c.CapacityGrams, c.CapacityBags, c.ShiftStart, c.ShiftEnd,
-                c.Position is { } p ? new GeoPoint(p.Lat, p.Lon) : handOver,
-                [.. c.OnBoardOrderIds.Where(id => orders.Any(o => o.OrderId == id && o.State == DispatchOrderState.OnBoard))],
-                handOver))
-            .ToList();
-
-        return new DispatchSnapshot(now, orders, couriers, _plan);
-    }
-
-    /// <summary>True when the courier's position says they cannot make the next stop near its planned time.</summary>
-    private bool IsBehindPlan(CourierDispatchInfo courier)
-    {
-        var next = S.Routes.Find(r => r.CourierId == courier.CourierId)?.Stops.FirstOrDefault();
-        if (next is null || courier.Position is not { } position)
-        {
-            return false;
-        }
-
-        var locations = new[]
-        {
-            new Routing.Model.Location("here", position.Lon, position.Lat),
-            new Routing.Model.Location("next", next.Location.Lon, next.Location.Lat),
-        };
-        var matrix = planner.Travel.GetMatrix(locations, (RoutingMode)(int)courier.Mode, CancellationToken.None);
-        var arrival = clock.GetUtcNow() + TimeSpan.FromSeconds(matrix.Duration(0, 1));
-        return arrival > next.Eta + options.CourierDelayThreshold;
-    }
-
-    private CourierRouteView ToView(CourierRoute route, DateTimeOffset now) => new(
-        route.CourierId, MarketId, now,
-        [.. route.Stops.Select(s => new RouteStopView(
-            s.Kind == PlannedStopKind.Pickup ? RouteStopKind.Pickup : RouteStopKind.Delivery,
-            s.OrderId, new GeoPosition(s.Location.Lat, s.Location.Lon), s.ServiceStart, s.Departure,
-            (int)Math.Ceiling(s.Lateness.TotalMinutes)))],
-        route.DistanceMetres);
-
+    /// <summary>The market's waves with its part of the district's plan; an order that left since is not shown unassigned.</summary>
     private DispatchBoard Board() => new(
         MarketId,
         [.. S.Waves.Values.OrderBy(w => w.SlotStart).Select(w => new WaveView(w.SlotId, w.SlotStart, w.SlotEnd, w.ReleaseAt, w.ReleasedAt,
             OrdersOf(w.SlotId)))],
-        [.. S.Routes], [.. _unassigned], S.Replans, S.LastPlannedAt, S.LastSolveMilliseconds, [.. _violations], Version: S.Replans,
-        Couriers: [.. S.Couriers.Values.OrderBy(c => c.CourierId, StringComparer.Ordinal)]);
+        _part?.Routes ?? [], [.. (_part?.Unassigned ?? []).Where(u => _orders.ContainsKey(u.OrderId))],
+        _part?.Replans ?? 0, _part?.LastPlannedAt, _part?.LastSolveMilliseconds, _part?.Violations ?? [], Version: _part?.Replans ?? 0,
+        Couriers: _part?.Couriers ?? []);
 
     /// <summary>The tick never stops: it is how the dispatcher catches up with orders whose message was lost.</summary>
     private async Task EnsureTicking()

@@ -8,8 +8,9 @@ namespace MarketDelivery.Grains.Dispatch;
 /// <summary>
 /// Wakes every catalogue market's dispatcher once a silo is up. A dispatcher registers its tick reminder when it
 /// activates and never drops it, and the tick catches up with the stored orders; so even the first order of a market
-/// whose message to the dispatcher was lost in a crash is planned within a tick. Cheap and idempotent: a dispatcher
-/// that is already active just answers.
+/// whose message to the dispatcher was lost in a crash is planned within a tick. A market dispatcher hands its orders to
+/// its district's dispatcher when it activates, which wakes that one too. Cheap and idempotent: a dispatcher that is
+/// already active just answers.
 /// </summary>
 internal sealed class DispatcherKeeper(IGrainFactory grains, MarketCatalog catalog, DispatchRuntimeOptions options, ILogger<DispatcherKeeper> logger)
     : ILifecycleParticipant<ISiloLifecycle>

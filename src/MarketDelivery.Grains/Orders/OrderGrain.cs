@@ -122,8 +122,10 @@ public sealed class OrderGrain(
         if (Order.IsPlaced && Order.PlanDelivery(courierId, eta, note, clock.GetUtcNow()))
         {
             await WriteAsync(state);
-            // Only the courier, ETA or note changed: the dispatcher made the change, its followers and the board get it.
-            await Announce(TicketVersions(), toDispatcher: false);
+            // Only the courier, ETA or note changed, by the district's plan. The market dispatcher hears of it too: it
+            // hands the courier each order holds to the district (which re-tells an order that lost its courier) and
+            // does not re-plan for it.
+            await Announce(TicketVersions());
         }
     }
 

@@ -58,7 +58,10 @@ public static class CouriersApi
                 var foreign = (body.MarketIds ?? []).Where(m => !staffOf.Contains(m)).ToList();
                 if (!AuthPolicies.IsAdmin(user) && foreign.Count > 0)
                 {
-                    return TypedResults.Problem($"Only staff of {string.Join(", ", foreign)} may assign couriers to it.",
+                    return TypedResults.Problem(
+                        $"Only staff of {string.Join(", ", foreign)} (or an admin) may assign couriers to {(foreign.Count == 1 ? "it" : "them")}: " +
+                        "staff register couriers for their own markets only, and a courier of a district's several markets " +
+                        "is registered by an admin or by staff of all of them.",
                         statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.");
                 }
 
@@ -66,8 +69,9 @@ public static class CouriersApi
                     [.. body.MarketIds ?? []], [.. body.Skills ?? []]);
                 return Answer(await Courier(grains, courierId).Register(profile));
             })
-            .Rule(AuthPolicies.StaffOfCourier, StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)
-            .WithSummary("Market staff (of every market named, and of one the courier already serves) register or update a courier: vehicle, capacities, the markets served (the first one dispatches them).");
+            .Rule(AuthPolicies.StaffOfCourier, StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Market staff (of every market named, and of one the courier already serves) register or update a courier: vehicle, capacities, " +
+                         "the markets served, all in one district (422 otherwise), whose dispatcher plans them; the first is their home market.");
 
         couriers.MapGet("/", async Task<Results<Ok<CourierView>, ProblemHttpResult>> (string courierId, IGrainFactory grains, IdempotentCalls calls, CancellationToken aborted) =>
             {

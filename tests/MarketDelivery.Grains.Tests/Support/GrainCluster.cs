@@ -86,7 +86,15 @@ public class GrainDatabaseFixture : IAsyncLifetime
 
     public string ConnectionString => _database?.ConnectionString ?? throw new InvalidOperationException("Not initialised.");
 
-    public TestSiloServices Services { get; } = TestSiloServices.Create();
+    public GrainDatabaseFixture()
+        : this(null)
+    {
+    }
+
+    /// <summary>A fixture whose silos run dispatch with options changed by <paramref name="dispatch"/>.</summary>
+    protected GrainDatabaseFixture(Func<DispatchRuntimeOptions, DispatchRuntimeOptions>? dispatch) => Services = TestSiloServices.Create(dispatch);
+
+    public TestSiloServices Services { get; }
 
     public virtual async Task InitializeAsync() => _database = await PostgresTestDatabase.CreateAsync();
 
@@ -101,9 +109,19 @@ public class GrainDatabaseFixture : IAsyncLifetime
 }
 
 /// <summary>One 2-silo cluster per test class.</summary>
-public sealed class GrainClusterFixture : GrainDatabaseFixture
+public class GrainClusterFixture : GrainDatabaseFixture
 {
     private TestCluster? _cluster;
+
+    public GrainClusterFixture()
+        : this(null)
+    {
+    }
+
+    protected GrainClusterFixture(Func<DispatchRuntimeOptions, DispatchRuntimeOptions>? dispatch)
+        : base(dispatch)
+    {
+    }
 
     public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("Cluster did not start.");
 

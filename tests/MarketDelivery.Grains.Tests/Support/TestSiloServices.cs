@@ -104,16 +104,18 @@ public sealed class TestSiloServices
     public StorageFaults Faults { get; } = new();
 
     /// <summary>Dispatch runs fast here: short debounce and solves, a tick every second, a wave released 45 min before its slot.</summary>
-    public DispatchRuntimeOptions Dispatch { get; init; } = new()
+    public DispatchRuntimeOptions Dispatch { get; init; } = FastDispatch;
+
+    private static DispatchRuntimeOptions FastDispatch => new()
     {
         TickPeriod = TimeSpan.FromSeconds(1),
         ReplanDebounce = TimeSpan.FromMilliseconds(100),
         Planning = new DispatchSettings { SolveTimeLimit = TimeSpan.FromSeconds(0.5) },
     };
 
-    public static TestSiloServices Create()
+    public static TestSiloServices Create(Func<DispatchRuntimeOptions, DispatchRuntimeOptions>? dispatch = null)
     {
-        var services = new TestSiloServices($"grains-{Guid.NewGuid():N}");
+        var services = new TestSiloServices($"grains-{Guid.NewGuid():N}") { Dispatch = dispatch?.Invoke(FastDispatch) ?? FastDispatch };
         Registry[services.Key] = services;
         return services;
     }

@@ -75,6 +75,29 @@ public sealed class ScopedAccessTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal(HttpStatusCode.OK, (await courier.SendJson(HttpMethod.Get, "/api/couriers/scoped-rider")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await courier.SendJson(HttpMethod.Put, "/api/couriers/scoped-rider", Profile("amsa"))).Status);
     }
+
+    [Fact]
+    public async Task A_courier_serves_the_markets_of_one_district_and_staff_of_one_market_cannot_add_the_other()
+    {
+        using var admin = Server.ClientAs(AccountRole.Admin, null);
+        using var amsaStaff = Server.ClientAs(AccountRole.Staff, "amsa");
+        object Profile(params string[] markets) => new
+        {
+            name = "강동배달", district = "강동구", mode = "scooter", capacityGrams = 25_000, capacityBags = 8, marketIds = markets,
+        };
+
+        // 암사 and 길동 are the district gangdong: one courier may serve both; 망원 is planned by another district.
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendJson(HttpMethod.Put, "/api/couriers/district-rider", Profile("amsa", "gildong"))).Status);
+        var (across, problem, _) = await admin.SendJson(HttpMethod.Put, "/api/couriers/district-rider", Profile("amsa", "mangwon"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, across);
+        Assert.Contains("one district", (string)problem!["detail"]!, StringComparison.Ordinal);
+
+        // Staff of amsa alone may not hand their courier to gildong, and are told who may.
+        var (foreign, refusal, _) = await amsaStaff.SendJson(HttpMethod.Put, "/api/couriers/amsa-rider", Profile("amsa", "gildong"));
+        Assert.Equal(HttpStatusCode.Forbidden, foreign);
+        Assert.Contains("gildong", (string)refusal!["detail"]!, StringComparison.Ordinal);
+        Assert.Contains("admin", (string)refusal["detail"]!, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>Rate limits per signed-in customer and per market, on a server whose limits are set low.</summary>
