@@ -90,6 +90,8 @@ public sealed class DispatcherGrain(
 
     /// <summary>The market's part of the district's plan in force, as the district last sent it.</summary>
     private DistrictPlanPart? _part;
+    /// <summary>Parts taken since the last re-plan (roster changes), for the board's version.</summary>
+    private int _rosterChanges;
 
     private DispatcherState S => state.State;
 
@@ -305,6 +307,9 @@ public sealed class DispatcherGrain(
             return false;
         }
 
+        // A part of the same re-plan is a roster change (a courier started or ended a shift): the board must still look
+        // newer to a client that has it, or the client would drop the push as already seen.
+        _rosterChanges = _part is not null && _part.Replans == part.Replans ? _rosterChanges + 1 : 0;
         _part = part;
         return true;
     }
@@ -401,8 +406,15 @@ public sealed class DispatcherGrain(
         [.. S.Waves.Values.OrderBy(w => w.SlotStart).Select(w => new WaveView(w.SlotId, w.SlotStart, w.SlotEnd, w.ReleaseAt, w.ReleasedAt,
             OrdersOf(w.SlotId)))],
         _part?.Routes ?? [], [.. (_part?.Unassigned ?? []).Where(u => _orders.ContainsKey(u.OrderId))],
-        _part?.Replans ?? 0, _part?.LastPlannedAt, _part?.LastSolveMilliseconds, _part?.Violations ?? [], Version: _part?.Replans ?? 0,
+        _part?.Replans ?? 0, _part?.LastPlannedAt, _part?.LastSolveMilliseconds, _part?.Violations ?? [], Version: BoardVersion,
         Couriers: _part?.Couriers ?? []);
+
+    /// <summary>
+    /// The re-plan count, in thousands, plus the roster changes since: it grows with every board pushed. After this
+    /// grain re-activates the roster count starts again, so until the next re-plan a client may take a roster-only push
+    /// for one it has (it reads the board again on reconnect or the next plan).
+    /// </summary>
+    private int BoardVersion => ((_part?.Replans ?? 0) * 1000) + Math.Min(_rosterChanges, 999);
 
     /// <summary>The tick never stops: it is how the dispatcher catches up with orders whose message was lost.</summary>
     private async Task EnsureTicking()
