@@ -336,11 +336,18 @@ public sealed class DistrictDispatcherGrain(
     private bool OwesUpdates() =>
         _routesOwed.Count > 0 || _partsOwed.Count > 0 || _assigned.Any(a => !_told.TryGetValue(a.Key, out var told) || told != a.Value);
 
+    /// <summary>
+    /// How long one fan-out call is waited for. A market dispatcher may be waiting on this grain (its hand-off) while
+    /// being deactivated, so its part cannot be delivered until Orleans' response timeout (30 s); waiting that long
+    /// held the whole silo's shutdown. A call not answered in time is retried like a failed one.
+    /// </summary>
+    private static readonly TimeSpan FanOutCallTimeout = TimeSpan.FromSeconds(10);
+
     private async Task Acknowledged(Task call, Action acknowledged)
     {
         try
         {
-            await call;
+            await call.WaitAsync(FanOutCallTimeout);
             acknowledged();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
