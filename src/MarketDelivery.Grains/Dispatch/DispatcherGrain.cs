@@ -322,11 +322,12 @@ public sealed class DispatcherGrain(
     {
         var asked = _handOffOwed is { } owed && owed > request ? owed : request;
         _handOffOwed = asked;
+        bool newer;
         try
         {
             var part = await District.SubmitOrders(ToPlan(asked));
             _handOffOwed = null;
-            Take(part);
+            newer = Take(part);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -338,6 +339,14 @@ public sealed class DispatcherGrain(
             }
 
             logger.LogWarning(ex, "Market {MarketId}: the district did not take the orders; retrying", MarketId);
+            return;
+        }
+
+        if (newer)
+        {
+            // A part newer than the district has shown this board (its own push of it will then be dropped as held):
+            // push it here, so live boards see it.
+            await push.PublishAsync(PushGroups.Market(MarketId), PushEvents.Dispatch, Board());
         }
     }
 
