@@ -64,6 +64,8 @@ internal static class ProblemBuilder
         var marketsToServe = snapshot.Orders.Where(o => o.State != DispatchOrderState.OnBoard).Select(o => o.MarketId).ToHashSet(StringComparer.Ordinal);
         var bound = couriers.Values.Any(c => c.MarketIds is { } served && !marketsToServe.IsSubsetOf(served));
 
+        // A minute inside a delivery's margin costs this share of a late minute, the same for every order.
+        var marginCost = settings.LatenessCostPerMinute * Math.Max(0, settings.DeliveryMarginCostShare);
         var rejected = new List<UnassignedOrder>();
         var orders = new Dictionary<string, DispatchOrder>(StringComparer.Ordinal);
         var jobs = new List<Job>();
@@ -82,7 +84,6 @@ internal static class ProblemBuilder
             var windowStart = Sec(o.WindowStart);
             var windowEnd = Sec(o.WindowEnd);
             var margin = MarginOf(o, settings).TotalSeconds;
-            var marginCost = settings.LatenessCostPerMinute * Math.Max(0, settings.DeliveryMarginCostShare);
             if (o.State == DispatchOrderState.OnBoard)
             {
                 // The goods are with the courier: delivered whatever happens, so lateness is unbounded (and reported).
