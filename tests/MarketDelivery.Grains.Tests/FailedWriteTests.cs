@@ -117,13 +117,54 @@ public sealed class DispatcherFailedWriteTests(GrainClusterFixture fixture) : IC
         var before = await driver.Dispatcher.PlanNow();
         Assert.NotNull(DispatchDriver.CourierOf(before, order));
 
-        fixture.Services.Faults.FailWrites((name, grain) => name == "dispatch" && grain.Key.ToString() == MarketId);
+        FailDistrictWrites(fixture);
         await Assert.ThrowsAsync<StateNotStoredException>(() => driver.Dispatcher.PlanNow());
-        fixture.Services.Faults.Heal();
 
-        var board = await FailedWriteTests.Eventually(driver.Dispatcher.GetBoard);
-        Assert.Equal(before.Replans, board.Replans);
-        Assert.Equal(before.LastPlannedAt, board.LastPlannedAt);
-        Assert.Equal(DispatchDriver.CourierOf(before, order), DispatchDriver.CourierOf(board, order));
+        // The market owes its district the hand-off and retries it each tick; while storage refuses, each retry's
+        // plan is refused too and the board keeps the stored one.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var during = await driver.Dispatcher.GetBoard();
+        Assert.Equal(before.Replans, during.Replans);
+        Assert.Equal(before.LastPlannedAt, during.LastPlannedAt);
+        Assert.Equal(DispatchDriver.CourierOf(before, order), DispatchDriver.CourierOf(during, order));
+
+        // Once storage works again, the plan staff ask for next is stored and reaches the board.
+        fixture.Services.Faults.Heal();
+        var after = await FailedWriteTests.Eventually(driver.Dispatcher.PlanNow);
+        Assert.True(after.Replans > before.Replans);
+        Assert.NotNull(DispatchDriver.CourierOf(after, order));
+    }
+
+    /// <summary>Fails the writes of the district's dispatcher, which stores the plan (a market in no district is its own
+    /// district, under the same key), so the market's dispatcher stays up and serves its board.</summary>
+    internal static void FailDistrictWrites(GrainClusterFixture fixture) => fixture.Services.Faults.FailWrites((name, grain) =>
+        name == "dispatch" && grain.Type.ToString().Contains("district", StringComparison.Ordinal));
+}
+
+/// <summary>A plan the district could not store is planned again once storage works, though no one asks again.</summary>
+public sealed class DistrictFailedWriteTests(GrainClusterFixture fixture) : IClassFixture<GrainClusterFixture>, IDisposable
+{
+    public void Dispose() => fixture.Services.Faults.Heal();
+
+    [Fact]
+    public async Task An_order_whose_plan_could_not_be_stored_is_planned_once_storage_works()
+    {
+        var driver = new DispatchDriver(fixture.Cluster.GrainFactory, fixture.Services);
+        await driver.StartCourier("unplanned-order-courier");
+        var order = await driver.PlaceOrder(41);
+
+        // The wave is released while the district cannot store plans. The market's "plan now" fails and is owed as a
+        // re-plan; its retry is taken, and the debounced plan then fails to store too, ending the district's
+        // activation and what it was asked with it.
+        DispatcherFailedWriteTests.FailDistrictWrites(fixture);
+        fixture.Services.Time.SetUtcNow(DispatchDriver.WaveDue);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.Null(DispatchDriver.CourierOf(await driver.Dispatcher.GetBoard(), order));
+
+        // No one asks again, yet the market sees on its tick that the plan in force misses the order and hands it over
+        // again until a plan with it is stored.
+        fixture.Services.Faults.Heal();
+        var board = await driver.WaitForBoard(b => DispatchDriver.CourierOf(b, order) is not null);
+        DispatchDriver.AssertSound(board);
     }
 }

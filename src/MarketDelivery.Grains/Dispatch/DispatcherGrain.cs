@@ -87,6 +87,8 @@ public sealed class DispatcherGrain(
     /// <summary>Orders this activation's hand-offs (an interleaved request may overtake one in flight).</summary>
     private long _sequence;
     private readonly Guid _activation = Guid.NewGuid();
+    /// <summary>When the district last took a hand-off (real time, as its debounce and solve run in real time).</summary>
+    private long _handedOffAtMs = Environment.TickCount64;
 
     /// <summary>The market's part of the district's plan in force, as the district last sent it.</summary>
     private DistrictPlanPart? _part;
@@ -276,6 +278,38 @@ public sealed class DispatcherGrain(
         {
             await HandOff(owed);
         }
+        else if (PlanMissesOrders())
+        {
+            // The district took a hand-off but its plan never came (it restarted, or could not store the plan, before
+            // its debounced re-plan ran): hand the orders over again until one is planned.
+            logger.LogWarning("Market {MarketId}: the plan in force misses orders handed to the district; handing them over again", MarketId);
+            await HandOff(ReplanRequest.Insert);
+        }
+    }
+
+    /// <summary>
+    /// True when an order of a released wave is neither on a route nor listed unassigned in the plan part this market
+    /// holds, and the district has had time to plan it since the last hand-off (its debounce and a solve, twice over).
+    /// </summary>
+    private bool PlanMissesOrders()
+    {
+        var settle = (options.ReplanDebounce + options.Planning.SolveTimeLimit) * 2;
+        if (Environment.TickCount64 - _handedOffAtMs < settle.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        var planned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var route in _part?.Routes ?? [])
+        {
+            planned.UnionWith(route.Stops.Select(s => s.OrderId));
+        }
+
+        planned.UnionWith((_part?.Unassigned ?? []).Select(u => u.OrderId));
+        // Carried orders are left out: one whose courier the district does not know (gone off shift in a crash) is
+        // rightly not planned, and handing it over again would not change that.
+        return _orders.Values.Any(e =>
+            e.Summary.Status != OrderStatus.OutForDelivery && IsReleased(e.Summary.SlotId) && !planned.Contains(e.Summary.OrderId));
     }
 
     public async Task<DispatchBoard> PlanNow()
@@ -327,6 +361,7 @@ public sealed class DispatcherGrain(
         {
             var part = await District.SubmitOrders(ToPlan(asked));
             _handOffOwed = null;
+            _handedOffAtMs = Environment.TickCount64;
             newer = Take(part);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -368,11 +403,12 @@ public sealed class DispatcherGrain(
         foreach (var entry in _orders.Values.OrderBy(e => e.Summary.OrderId, StringComparer.Ordinal))
         {
             var o = entry.Summary;
-            var carried = o.Status == OrderStatus.OutForDelivery;
-            if (carried ? o.CourierId is null : !IsReleased(o.SlotId))
+            if (!IsToPlan(o))
             {
                 continue;
             }
+
+            var carried = o.Status == OrderStatus.OutForDelivery;
 
             var stage = carried ? PlanningOrderState.OutForDelivery
                 : o.Status == OrderStatus.ReadyForPickup ? PlanningOrderState.ReadyAtMarket : PlanningOrderState.Picking;
@@ -382,6 +418,10 @@ public sealed class DispatcherGrain(
 
         return new MarketOrders(MarketId, ++_sequence, [.. orders], replan, _activation);
     }
+
+    /// <summary>An order the district plans: one of a released wave, or one a courier carries.</summary>
+    private bool IsToPlan(OrderSummary order) =>
+        order.Status == OrderStatus.OutForDelivery ? order.CourierId is not null : IsReleased(order.SlotId);
 
     private async Task<bool> ReleaseDueWaves()
     {
