@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using MarketDelivery.Domain.Markets;
 
@@ -99,16 +100,30 @@ public static class FleetSweep
             $"FLEET seeds={o.Seeds} fleet98_dispatcher={N(o.Fleet98Dispatcher)} fleet98_baseline={N(o.Fleet98Baseline)} fleet_saving_pct={(o.FleetSavingPct is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "NaN")} dominance_violations={o.DominanceViolations}{(o.HasPerMarket ? " fleet98_per_market=" + N(o.Fleet98PerMarket) : string.Empty)}");
     }
 
-    /// <summary>Splits the sweep's own options (<c>--seeds</c>, <c>--couriers</c>) from the day's options.</summary>
-    public static (IReadOnlyList<int> Seeds, IReadOnlyList<int> Fleets, SimulationOptions Options) ParseArgs(IReadOnlyList<string> args, out List<string> errors)
+    /// <summary>The sweep's own options: seeds, fleet sizes, and how many days run at once.</summary>
+    public sealed record SweepArgs(IReadOnlyList<int> Seeds, IReadOnlyList<int> Fleets, int Parallel, SimulationOptions Options);
+
+    /// <summary>Splits the sweep's own options (<c>--seeds</c>, <c>--couriers</c>, <c>--parallel</c>) from the day's options.</summary>
+    public static SweepArgs ParseArgs(IReadOnlyList<string> args, out List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(args);
         errors = [];
         IReadOnlyList<int> seeds = [1];
         IReadOnlyList<int> fleets = [];
+        var parallel = 1;
         var rest = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
+            if (args[i] == "--parallel")
+            {
+                if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out parallel) || parallel < 1)
+                {
+                    errors.Add("--parallel needs a whole number of days to run at once (1 or more).");
+                    break;
+                }
+                i++;
+                continue;
+            }
             if (args[i] is "--seeds" or "--couriers")
             {
                 if (i + 1 >= args.Count)
@@ -147,12 +162,12 @@ public static class FleetSweep
         }
         var options = SimulationOptions.Parse(rest, out var more);
         errors.AddRange(more);
-        return (seeds, fleets, options);
+        return new SweepArgs(seeds, fleets, parallel, options);
     }
 
     public static int RunCli(IReadOnlyList<string> args)
     {
-        var (seeds, fleets, options) = ParseArgs(args, out var errors);
+        var (seeds, fleets, parallel, options) = ParseArgs(args, out var errors);
         if (errors.Count > 0)
         {
             foreach (var e in errors)
@@ -172,20 +187,24 @@ public static class FleetSweep
             Console.Error.WriteLine(ex.Message);
             return 2;
         }
+        // Days are independent and the search is bounded by work, not by the clock (given limits the machine meets, see
+        // --slow-cpu), so running several at once gives the same points; they are printed as they finish. Smallest
+        // fleets first, every seed of one before the next, taken one at a time: a sweep stopped early has whole fleets.
+        var days = fleets.SelectMany(fleet => seeds.Select(seed => options.District is null
+            ? options with { Seed = seed, CouriersPerMarket = fleet }
+            : options with { Seed = seed, DistrictFleet = fleet })).ToList();
         var points = new List<Point>();
-        foreach (var seed in seeds)
+        var oneAtATime = Partitioner.Create(days, EnumerablePartitionerOptions.NoBuffering);
+        Parallel.ForEach(oneAtATime, new ParallelOptions { MaxDegreeOfParallelism = parallel }, day =>
         {
-            foreach (var fleet in fleets)
+            var point = Run(markets, day);
+            lock (points)
             {
-                var day = options.District is null
-                    ? options with { Seed = seed, CouriersPerMarket = fleet }
-                    : options with { Seed = seed, DistrictFleet = fleet };
-                var point = Run(markets, day);
                 points.Add(point);
                 Console.WriteLine(PointLine(point));
             }
-        }
-        Console.WriteLine(FleetLine(Summarise(points)));
+        });
+        Console.WriteLine(FleetLine(Summarise([.. points.OrderBy(p => p.Seed).ThenBy(p => p.Fleet)])));
         return 0;
     }
 
@@ -195,7 +214,7 @@ public static class FleetSweep
         ArgumentNullException.ThrowIfNull(options);
         var world = WorldGenerator.Generate(markets, options);
         var baseline = Kpis.Of(DaySimulation.Run(world, DaySimulation.Baseline, options));
-        var perMarket = options.District is null ? null : Kpis.Of(DaySimulation.Run(world, DaySimulation.Dispatcher, options with { District = null }));
+        var perMarket = options.District is null || !options.RunPerMarket ? null : Kpis.Of(DaySimulation.Run(world, DaySimulation.Dispatcher, options with { District = null }));
         var dispatcher = Kpis.Of(DaySimulation.Run(world, DaySimulation.Dispatcher, options));
         return new Point(options.Seed, options.District is null ? options.CouriersPerMarket ?? 0 : world.Couriers.Count, dispatcher.Orders, dispatcher.OnTime, baseline.OnTime,
             dispatcher.KmPerOrder, baseline.KmPerOrder, perMarket?.OnTime, perMarket?.KmPerOrder);

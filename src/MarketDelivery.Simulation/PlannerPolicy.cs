@@ -185,9 +185,9 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
         };
         var snapshot = new DispatchSnapshot(now, orders, couriers, Prune(_previous, active));
         var sw = Stopwatch.StartNew();
-        // A wave (or the first plan) gets the full limit; trigger re-plans take the incremental fast path.
-        var plan = wave || snapshot.Previous is null ? planner.Plan(snapshot, settings)
-            : full ? planner.Plan(snapshot, settings with { SolveTimeLimit = run.Options.ReplanTimeLimit * slow })
+        // As in the dispatcher grain: a wave, the first plan and a full re-plan search the whole plan within the solve
+        // limit; a new order (or a trigger without full re-plans) takes the incremental fast path.
+        var plan = wave || full || snapshot.Previous is null ? planner.Plan(snapshot, settings)
             : planner.PlanIncremental(snapshot, settings);
         sw.Stop();
         _previous = plan;

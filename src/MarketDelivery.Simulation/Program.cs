@@ -56,7 +56,7 @@ if (options.RunBaseline)
 {
     baseline = DaySimulation.Run(world, DaySimulation.Baseline, options, log: Console.WriteLine);
 }
-if (options.RunDispatcher && options.District is not null)
+if (options.RunDispatcher && options.RunPerMarket && options.District is not null)
 {
     // The comparison a district needs: the same world and fleet, our dispatcher market by market.
     perMarket = DaySimulation.Run(world, DaySimulation.Dispatcher, options with { District = null }, log: Console.WriteLine);
@@ -112,8 +112,8 @@ internal static class Usage
             --couriers-per-market N  fleet size per market (default: one courier per 8.5 orders of an average slot,
                                      --orders-per-courier-slot X; 60 % scooters, --scooters-per-market N)
             --out PATH               HTML report (default artifacts/simulation/report.html)
-            --time-limit-ms N        solve limit when a wave is released (default 600)
-            --replan-limit-ms N      solve limit of trigger re-plans (default 200)
+            --time-limit-ms N        solve limit of waves and full re-plans (default the planner's, 2000)
+            --replan-limit-ms N      solve limit of insert-only re-plans (default the planner's, 250)
             --slow-cpu K             plan as a quiet machine would on one K times slower (busy): limits x K, search
                                      work per second / K, so figures do not depend on the load (default 1)
             --full-replans 1|0       trigger re-plans search the whole plan like the grain (1, default) or insert only (0)
@@ -123,14 +123,15 @@ internal static class Usage
             --margin-cost-share X    a minute inside the margin costs X of a late minute (default 0.25)
             --wave-lead-min M, --release-when-ready N, --debounce-min M, --lateness-cost X,
             --noise-sigma S, --shortage-prob P, --curve w7,w8,..., --date yyyy-MM-dd,
-            --baseline-only, --dispatcher-only
+            --baseline-only, --dispatcher-only, --per-market 1|0 (a district: also our dispatcher per market, default 1)
           dotnet run -c Release --project src/MarketDelivery.Simulation -- wave-bench [--orders 200] [--couriers 20]
             [--inserts 30] [--time-limit-ms 1500] [--insert-limit-ms 120] [--market mangwon] [--seed 1]
             [--cold-start search|ortools] [--hard-pass 1|0] [--courier-cost 500] [--slow-cpu K]: what one wave's plan costs
             (km, couriers, late deliveries) with each stage of the search switched, see the Dispatch README
           dotnet run -c Release --project src/MarketDelivery.Simulation -- sweep --markets amsa --seeds 1..5 --couriers 4..12
-            [any option above]: both runs per seed and fleet size, then a FLEET line (smallest fleet at >= 98 %
-            on time in every seed, and the (seed, fleet) pairs where the dispatcher is less punctual than the baseline)
+            [--parallel N] [any option above]: both runs per seed and fleet size (N days at once), then a FLEET line
+            (smallest fleet at >= 98 % on time in every seed, and the (seed, fleet) pairs where the dispatcher is less
+            punctual than the baseline)
           dotnet run -c Release --project src/MarketDelivery.Simulation -- advise --markets amsa [--orders-per-market N]
             [--date yyyy-MM-dd]: the fleet advisor on the demand model's orders per slot (couriers and km per hour)
           dotnet run -c Release --project src/MarketDelivery.Simulation -- sweep --district gangdong --seeds 1..5 --couriers 10..16

@@ -49,10 +49,13 @@ public sealed record SimulationOptions
     /// <summary>Log-space sigma of the per-leg travel-time factor (lognormal, median 1).</summary>
     public double TravelNoiseSigma { get; init; } = 0.15;
 
-    /// <summary>Solve time limit when a wave is released.</summary>
-    public TimeSpan WaveTimeLimit { get; init; } = TimeSpan.FromMilliseconds(600);
-    /// <summary>Solve time limit for re-plans on triggers (new order, merchant late, courier delayed).</summary>
-    public TimeSpan ReplanTimeLimit { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>The planner's defaults, which the dispatcher grain plans with: the simulated dispatcher uses them too unless told otherwise.</summary>
+    private static readonly MarketDelivery.Dispatch.DispatchSettings Planner = new();
+
+    /// <summary>Solve time limit when a wave is released and of full re-plans (the grain's <c>SolveTimeLimit</c>).</summary>
+    public TimeSpan WaveTimeLimit { get; init; } = Planner.SolveTimeLimit;
+    /// <summary>Solve time limit of insert-only re-plans: new orders, and triggers without <see cref="FullReplans"/> (the grain's <c>IncrementalTimeLimit</c>).</summary>
+    public TimeSpan ReplanTimeLimit { get; init; } = Planner.IncrementalTimeLimit;
     /// <summary>
     /// How many times slower than the calibrated quiet machine this one is taken to be: solve limits are multiplied by
     /// it and the search's work rate divided by it, so plans are those of a quiet machine (the same work) however busy
@@ -67,16 +70,17 @@ public sealed record SimulationOptions
     public TimeSpan CourierDelayThreshold { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>A merchant this much past the expected ready time triggers a re-plan.</summary>
     public TimeSpan MerchantLateThreshold { get; init; } = TimeSpan.FromMinutes(5);
-    public double LatenessCostPerMinute { get; init; } = 5_000;
-    /// <summary>Dispatcher: cost of using a courier at all, metres (couriers are paid for the shift, so low).</summary>
-    public double UsedCourierCost { get; init; }
+    /// <summary>Dispatcher: cost of a late minute, metres (the planner's default).</summary>
+    public double LatenessCostPerMinute { get; init; } = Planner.LatenessCostPerMinute;
+    /// <summary>Dispatcher: cost of using a courier at all, metres (the planner's default).</summary>
+    public double UsedCourierCost { get; init; } = Planner.UsedCourierCost;
     /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.DeliveryMargin"/> (the planner's default unless given).</summary>
-    public TimeSpan DeliveryMargin { get; init; } = new MarketDelivery.Dispatch.DispatchSettings().DeliveryMargin;
+    public TimeSpan DeliveryMargin { get; init; } = Planner.DeliveryMargin;
     /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.DeliveryMarginCostShare"/> (the planner's default unless given).</summary>
-    public double DeliveryMarginCostShare { get; init; } = new MarketDelivery.Dispatch.DispatchSettings().DeliveryMarginCostShare;
+    public double DeliveryMarginCostShare { get; init; } = Planner.DeliveryMarginCostShare;
     /// <summary>
     /// Dispatcher: trigger re-plans other than a new order search the whole plan (<c>Plan</c> within
-    /// <see cref="ReplanTimeLimit"/>), as the dispatcher grain does; false sends them down the insert-only path.
+    /// <see cref="WaveTimeLimit"/>), as the dispatcher grain does; false sends them down the insert-only path.
     /// </summary>
     public bool FullReplans { get; init; } = true;
     /// <summary>Dispatcher: a full re-plan this often while orders are open (null: only on triggers).</summary>
@@ -90,6 +94,8 @@ public sealed record SimulationOptions
     public string? OutputPath { get; init; }
     public bool RunBaseline { get; init; } = true;
     public bool RunDispatcher { get; init; } = true;
+    /// <summary>A district: also run our dispatcher market by market (off saves a third of a district day where only shared and by hand are compared).</summary>
+    public bool RunPerMarket { get; init; } = true;
 
     public static SimulationOptions Parse(IReadOnlyList<string> args, out List<string> errors)
     {
@@ -142,6 +148,7 @@ public sealed record SimulationOptions
                     "--curve" => o with { DailyCurve = Value().Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToList() },
                     "--baseline-only" => o with { RunDispatcher = false },
                     "--dispatcher-only" => o with { RunBaseline = false },
+                    "--per-market" => o with { RunPerMarket = Value() is "1" or "true" or "on" },
                     _ => throw new ArgumentException($"Unknown option '{name}'."),
                 };
             }

@@ -196,7 +196,7 @@ public sealed class DistrictOptionTests
     [Fact]
     public void District_sweep_takes_the_total_fleet_and_reports_the_per_market_dispatcher()
     {
-        var (_, fleets, options) = FleetSweep.ParseArgs(["--district", "gangdong", "--seeds", "1..2", "--couriers", "9..10"], out var errors);
+        var (_, fleets, _, options) = FleetSweep.ParseArgs(["--district", "gangdong", "--seeds", "1..2", "--couriers", "9..10"], out var errors);
         Assert.Empty(errors);
         Assert.Equal([9, 10], fleets);
         Assert.Equal("gangdong", options.District);

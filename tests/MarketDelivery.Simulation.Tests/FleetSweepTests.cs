@@ -20,10 +20,11 @@ public sealed class FleetSweepTests
     [Fact]
     public void Sweep_options_are_split_from_the_days_options()
     {
-        var (seeds, fleets, options) = FleetSweep.ParseArgs(["--markets", "amsa", "--seeds", "1..3", "--couriers", "4..6", "--time-limit-ms", "300"], out var errors);
+        var (seeds, fleets, parallel, options) = FleetSweep.ParseArgs(["--markets", "amsa", "--seeds", "1..3", "--couriers", "4..6", "--time-limit-ms", "300", "--parallel", "2"], out var errors);
         Assert.Empty(errors);
         Assert.Equal([1, 2, 3], seeds);
         Assert.Equal([4, 5, 6], fleets);
+        Assert.Equal(2, parallel);
         Assert.Equal(["amsa"], options.Markets);
         Assert.Equal(TimeSpan.FromMilliseconds(300), options.WaveTimeLimit);
 
@@ -31,6 +32,9 @@ public sealed class FleetSweepTests
         Assert.Contains(errors, e => e.Contains("--couriers", StringComparison.Ordinal));
         FleetSweep.ParseArgs(["--couriers", "0..3"], out errors);
         Assert.NotEmpty(errors);
+        FleetSweep.ParseArgs(["--couriers", "3", "--parallel", "0"], out errors);
+        Assert.Contains(errors, e => e.Contains("--parallel", StringComparison.Ordinal));
+        Assert.Equal(1, FleetSweep.ParseArgs(["--couriers", "3"], out _).Parallel);
     }
 
     [Fact]

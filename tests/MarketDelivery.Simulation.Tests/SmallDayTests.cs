@@ -209,6 +209,20 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void The_simulated_dispatcher_plans_with_the_planners_defaults_as_the_grain_does()
+    {
+        var planner = new MarketDelivery.Dispatch.DispatchSettings();
+        var o = new SimulationOptions();
+        Assert.Equal(planner.SolveTimeLimit, o.WaveTimeLimit);
+        Assert.Equal(planner.IncrementalTimeLimit, o.ReplanTimeLimit);
+        Assert.Equal(planner.LatenessCostPerMinute, o.LatenessCostPerMinute);
+        Assert.Equal(planner.UsedCourierCost, o.UsedCourierCost);
+        Assert.True(o.RunPerMarket);
+        Assert.False(SimulationOptions.Parse(["--per-market", "0"], out var errors).RunPerMarket);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public void The_delivery_margin_is_the_planner_default_unless_given()
     {
         Assert.Equal(new MarketDelivery.Dispatch.DispatchSettings().DeliveryMargin, new SimulationOptions().DeliveryMargin);
