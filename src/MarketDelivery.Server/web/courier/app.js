@@ -419,14 +419,7 @@ async function deliverWithPhoto(orderId, input) {
   try {
     const form = new FormData();
     form.append('photo', file, file.name || 'delivery.jpg');
-    const token = await api.accessToken();
-    const response = await fetch(`/api/couriers/${encodeURIComponent(state.courierId)}/orders/${encodeURIComponent(orderId)}/photo`, {
-      method: 'POST',
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-      body: form,
-    });
-    const data = await response.json().catch(() => null);
-    if (!response.ok) throw new ApiError(response.status, data);
+    const data = await api.request('POST', `/api/couriers/${encodeURIComponent(state.courierId)}/orders/${encodeURIComponent(orderId)}/photo`, form);
     await act('delivered', { orderId, photoRef: data.photoId });
   } catch (error) {
     say($('#message'), describe(error), 'error');
