@@ -4,10 +4,11 @@
 // Live from the market's group (marketOrder, dispatch, courier pushes).
 import { initI18n, mountLanguageSwitch, onLanguageChange, t } from '/js/i18n.js';
 import { won, time, slotRange } from '/js/format.js';
-import { Api, ApiError } from '/js/api.js';
+import { Api } from '/js/api.js';
 import { Live } from '/js/live.js';
 import { MarketMap } from '/js/map.js';
 import { esc, $, mountConnectionBanner, say, describe, view } from '/js/ui.js';
+import { mountSignIn } from '/js/signin.js';
 
 const api = new Api('board');
 const live = new Live(api);
@@ -23,26 +24,11 @@ const CANCELLABLE = new Set(['placed', 'picking', 'readyForPickup']);
 await initI18n();
 mountLanguageSwitch($('#lang'));
 mountConnectionBanner($('#conn'), live);
-api.onSignedOut = () => start();
 onLanguageChange(() => {
   render();
   renderAdvice();
 });
-$('#sign-out').addEventListener('click', async () => {
-  await live.stop();
-  await api.signOut();
-  location.reload();
-});
-$('#signin-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
-    await api.signIn($('#account').value.trim(), $('#password').value);
-    $('#password').value = '';
-    start();
-  } catch (error) {
-    say($('#message'), error instanceof ApiError && error.status === 401 ? t('merchant.signInFailed') : describe(error), 'error');
-  }
-});
+const start = mountSignIn(api, live, { secret: '#password', role: 'staff', notInRole: 'board.notStaff', signedInOnly: ['#plan'], signedIn: openBoard });
 // Staff register the couriers of their market (the courier app cannot: a courier's profile is the market's to set).
 $('#register-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -105,36 +91,19 @@ $('#advice-form').addEventListener('submit', (event) => {
 
 start();
 
-async function start() {
-  const signedIn = api.signedIn;
-  $('#sign-out').hidden = !signedIn;
-  $('#plan').hidden = !signedIn;
-  $('#conn').hidden = !signedIn;
-  if (!signedIn) {
-    view('signin');
-    return;
-  }
-  try {
-    const me = await api.me();
-    state.marketId = me.roles.find((r) => r.role === 'staff')?.scopeId ?? null;
-    if (!state.marketId) {
-      say($('#message'), t('board.notStaff'), 'error');
-      view('signin');
-      return;
-    }
-    state.markets = await api.get('/api/markets');
-    state.market = state.markets.find((m) => m.id === state.marketId);
-    $('#market-name').removeAttribute('data-i18n');
-    $('#market-name').textContent = state.market?.name ?? state.marketId;
-    view('board');
-    loadAdvice(null);
-    await live.join('market', 'JoinMarket', [state.marketId], onSnapshot, (error) => say($('#message'), describe(error), 'error'));
-    if (!live.started) {
-      live.started = true;
-      live.start();
-    }
-  } catch (error) {
-    say($('#message'), describe(error), 'error');
+/** The signed-in staff's market: its board, joined live. */
+async function openBoard(marketId) {
+  state.marketId = marketId;
+  state.markets = await api.get('/api/markets');
+  state.market = state.markets.find((m) => m.id === state.marketId);
+  $('#market-name').removeAttribute('data-i18n');
+  $('#market-name').textContent = state.market?.name ?? state.marketId;
+  view('board');
+  loadAdvice(null);
+  await live.join('market', 'JoinMarket', [state.marketId], onSnapshot, (error) => say($('#message'), describe(error), 'error'));
+  if (!live.started) {
+    live.started = true;
+    live.start();
   }
 }
 

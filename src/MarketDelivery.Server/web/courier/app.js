@@ -10,6 +10,7 @@ import { Api, ApiError, newKey, readJson, writeJson } from '/js/api.js';
 import { Live } from '/js/live.js';
 import { MarketMap } from '/js/map.js';
 import { esc, $, mountConnectionBanner, say, describe, view } from '/js/ui.js';
+import { mountSignIn } from '/js/signin.js';
 
 const api = new Api('courier');
 const live = new Live(api);
@@ -23,23 +24,8 @@ let routeMap;
 await initI18n();
 mountLanguageSwitch($('#lang'));
 mountConnectionBanner($('#conn'), live);
-api.onSignedOut = () => start();
 onLanguageChange(() => render());
-$('#sign-out').addEventListener('click', async () => {
-  await live.stop();
-  await api.signOut();
-  location.reload();
-});
-$('#signin-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
-    await api.signIn($('#account').value.trim(), $('#pin').value);
-    $('#pin').value = '';
-    start();
-  } catch (error) {
-    say($('#message'), error instanceof ApiError && error.status === 401 ? t('merchant.signInFailed') : describe(error), 'error');
-  }
-});
+const start = mountSignIn(api, live, { secret: '#pin', role: 'courier', notInRole: 'courier.notCourier', signedIn: openWork });
 $('#check-registration').addEventListener('click', () => start());
 
 live.on('courier', (view) => {
@@ -58,38 +44,22 @@ setInterval(() => navigator.onLine && pendingActions().length && flush(), 5000);
 
 start();
 
-async function start() {
-  const signedIn = api.signedIn;
-  $('#sign-out').hidden = !signedIn;
-  $('#conn').hidden = !signedIn;
-  if (!signedIn) {
-    view('signin');
+/** The signed-in courier's work: their profile and route once staff have registered them. */
+async function openWork(courierId) {
+  state.courierId = courierId;
+  state.markets = await api.get('/api/markets');
+  let courier = null;
+  try {
+    courier = await api.get(`/api/couriers/${encodeURIComponent(state.courierId)}`);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+  if (!courier) {
+    // Only market staff register couriers (on the board): until then there is nothing to work on.
+    view('unregistered');
     return;
   }
-  try {
-    const me = await api.me();
-    state.courierId = me.roles.find((r) => r.role === 'courier')?.scopeId ?? null;
-    if (!state.courierId) {
-      say($('#message'), t('courier.notCourier'), 'error');
-      view('signin');
-      return;
-    }
-    state.markets = await api.get('/api/markets');
-    let courier = null;
-    try {
-      courier = await api.get(`/api/couriers/${encodeURIComponent(state.courierId)}`);
-    } catch (error) {
-      if (!(error instanceof ApiError && error.status === 404)) throw error;
-    }
-    if (!courier) {
-      // Only market staff register couriers (on the board): until then there is nothing to work on.
-      view('unregistered');
-      return;
-    }
-    await follow(courier);
-  } catch (error) {
-    say($('#message'), describe(error), 'error');
-  }
+  await follow(courier);
 }
 
 async function follow(courier) {
