@@ -54,9 +54,7 @@ public sealed class CourierAppTests(WebAppFixture fixture) : IClassFixture<WebAp
         // An order is placed and picked (the board shows it live); 44 minutes before its slot staff plan the wave.
         var order = await ApiCalls.PlaceOrder(fixture.Http, "cu-courier-test", "amsa-dubu", "son-dubu");
         var orderId = (string)order["orderId"]!;
-        var merchant = await ApiCalls.DevToken(fixture.Http, "merchant", "amsa-dubu");
-        await ApiCalls.Send(fixture.Http, HttpMethod.Post, $"/api/stalls/amsa-dubu/tickets/{order["tickets"]![0]!["ticketId"]}/confirm", merchant,
-            new { lines = new[] { new { sku = "son-dubu", pickedQuantity = 1 } } });
+        await ApiCalls.ConfirmPicked(fixture.Http, order, "son-dubu");
         var slotStart = DateTimeOffset.Parse((string)order["slotStart"]!, System.Globalization.CultureInfo.InvariantCulture);
         fixture.Server.Time.SetUtcNow(slotStart.AddMinutes(-44));
         await Expect(board.GetByTestId($"order-{orderId}")).ToHaveAttributeAsync("data-status", "readyForPickup");

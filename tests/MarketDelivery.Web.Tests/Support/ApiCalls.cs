@@ -36,34 +36,55 @@ public static class ApiCalls
         return JsonNode.Parse(text)!;
     }
 
-    /// <summary>Staff of 암사종합시장 register a courier for the market (couriers do not register themselves).</summary>
-    public static async Task RegisterCourier(HttpClient http, string courierId)
+    /// <summary>
+    /// Staff register a courier for their market, 암사종합시장 unless named (couriers do not register themselves); a
+    /// courier of several markets of the district is registered by an admin, as staff may name only their own market.
+    /// </summary>
+    public static async Task RegisterCourier(HttpClient http, string courierId, params string[] marketIds)
     {
-        var staff = await DevToken(http, "staff", "amsa");
-        await Send(http, HttpMethod.Put, $"/api/couriers/{courierId}", staff, new
+        if (marketIds.Length == 0)
+        {
+            marketIds = ["amsa"];
+        }
+
+        var registrar = marketIds.Length == 1 ? await DevToken(http, "staff", marketIds[0]) : await DevToken(http, "admin", "test-admin");
+        await Send(http, HttpMethod.Put, $"/api/couriers/{courierId}", registrar, new
         {
             name = courierId,
             district = "강동구",
             mode = "scooter",
             capacityGrams = 20000,
             capacityBags = 6,
-            marketIds = new[] { "amsa" },
+            marketIds,
             skills = Array.Empty<string>(),
         });
     }
 
-    /// <summary>A customer orders one line from a stall of 암사종합시장 for the first bookable slot; returns the order.</summary>
-    public static async Task<JsonNode> PlaceOrder(HttpClient http, string customerId, string stallId, string sku)
+    /// <summary>
+    /// A customer orders one line from a stall of the market (암사종합시장 unless named) for its first bookable slot,
+    /// delivered just beside the market; returns the order.
+    /// </summary>
+    public static async Task<JsonNode> PlaceOrder(HttpClient http, string customerId, string stallId, string sku, string marketId = "amsa")
     {
         var token = await DevToken(http, "customer", customerId);
-        var market = (await http.GetJson("/api/markets")).AsArray().Single(m => (string)m!["id"]! == "amsa")!;
+        var market = (await http.GetJson("/api/markets")).AsArray().Single(m => (string)m!["id"]! == marketId)!;
         return await Send(http, HttpMethod.Post, "/api/orders", token, new
         {
             customerId,
-            marketId = "amsa",
+            marketId,
             slotId = (string)market["slots"]![0]!["slotId"]!,
-            deliveryAddress = new { lat = (double)market["location"]!["lat"]! + 0.002, lon = (double)market["location"]!["lon"]! + 0.002, text = "서울 강동구 암사동 1" },
+            deliveryAddress = new { lat = (double)market["location"]!["lat"]! + 0.002, lon = (double)market["location"]!["lon"]! + 0.002, text = marketId == "amsa" ? "서울 강동구 암사동 1" : $"{(string)market["name"]!} 앞" },
             lines = new[] { new { stallId, sku, quantity = 1, substitution = new { kind = "none" } } },
         }, Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>The merchant of the order's one stall confirms its one line picked in full (an order of <see cref="PlaceOrder"/>).</summary>
+    public static async Task ConfirmPicked(HttpClient http, JsonNode order, string sku)
+    {
+        var ticket = order["tickets"]![0]!;
+        var stallId = (string)ticket["stallId"]!;
+        var merchant = await DevToken(http, "merchant", stallId);
+        await Send(http, HttpMethod.Post, $"/api/stalls/{stallId}/tickets/{ticket["ticketId"]}/confirm", merchant,
+            new { lines = new[] { new { sku, pickedQuantity = 1 } } });
     }
 }

@@ -4,14 +4,15 @@
 // Live from the market's group (marketOrder, dispatch, courier pushes).
 import { initI18n, mountLanguageSwitch, onLanguageChange, t } from '/js/i18n.js';
 import { won, time, slotRange } from '/js/format.js';
-import { Api, ApiError } from '/js/api.js';
+import { Api } from '/js/api.js';
 import { Live } from '/js/live.js';
 import { MarketMap } from '/js/map.js';
 import { esc, $, mountConnectionBanner, say, describe, view } from '/js/ui.js';
+import { mountSignIn } from '/js/signin.js';
 
 const api = new Api('board');
 const live = new Live(api);
-const state = { marketId: null, market: null, orders: new Map(), board: null, couriers: new Map() };
+const state = { marketId: null, market: null, markets: [], orders: new Map(), board: null, couriers: new Map() };
 let boardMap;
 
 const ROUTE_COLOURS = ['#1e40af', '#7c2d12', '#166534', '#6b21a8', '#9d174d', '#0f766e'];
@@ -23,26 +24,11 @@ const CANCELLABLE = new Set(['placed', 'picking', 'readyForPickup']);
 await initI18n();
 mountLanguageSwitch($('#lang'));
 mountConnectionBanner($('#conn'), live);
-api.onSignedOut = () => start();
 onLanguageChange(() => {
   render();
   renderAdvice();
 });
-$('#sign-out').addEventListener('click', async () => {
-  await live.stop();
-  await api.signOut();
-  location.reload();
-});
-$('#signin-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
-    await api.signIn($('#account').value.trim(), $('#password').value);
-    $('#password').value = '';
-    start();
-  } catch (error) {
-    say($('#message'), error instanceof ApiError && error.status === 401 ? t('merchant.signInFailed') : describe(error), 'error');
-  }
-});
+const start = mountSignIn(api, live, { secret: '#password', role: 'staff', notInRole: 'board.notStaff', signedInOnly: ['#plan'], signedIn: openBoard });
 // Staff register the couriers of their market (the courier app cannot: a courier's profile is the market's to set).
 $('#register-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -105,35 +91,19 @@ $('#advice-form').addEventListener('submit', (event) => {
 
 start();
 
-async function start() {
-  const signedIn = api.signedIn;
-  $('#sign-out').hidden = !signedIn;
-  $('#plan').hidden = !signedIn;
-  $('#conn').hidden = !signedIn;
-  if (!signedIn) {
-    view('signin');
-    return;
-  }
-  try {
-    const me = await api.me();
-    state.marketId = me.roles.find((r) => r.role === 'staff')?.scopeId ?? null;
-    if (!state.marketId) {
-      say($('#message'), t('board.notStaff'), 'error');
-      view('signin');
-      return;
-    }
-    state.market = (await api.get('/api/markets')).find((m) => m.id === state.marketId);
-    $('#market-name').removeAttribute('data-i18n');
-    $('#market-name').textContent = state.market?.name ?? state.marketId;
-    view('board');
-    loadAdvice(null);
-    await live.join('market', 'JoinMarket', [state.marketId], onSnapshot, (error) => say($('#message'), describe(error), 'error'));
-    if (!live.started) {
-      live.started = true;
-      live.start();
-    }
-  } catch (error) {
-    say($('#message'), describe(error), 'error');
+/** The signed-in staff's market: its board, joined live. */
+async function openBoard(marketId) {
+  state.marketId = marketId;
+  state.markets = await api.get('/api/markets');
+  state.market = state.markets.find((m) => m.id === state.marketId);
+  $('#market-name').removeAttribute('data-i18n');
+  $('#market-name').textContent = state.market?.name ?? state.marketId;
+  view('board');
+  loadAdvice(null);
+  await live.join('market', 'JoinMarket', [state.marketId], onSnapshot, (error) => say($('#message'), describe(error), 'error'));
+  if (!live.started) {
+    live.started = true;
+    live.start();
   }
 }
 
@@ -243,11 +213,33 @@ function render() {
   $('#routes').innerHTML = board.routes.length ? board.routes.map((r) => `<li class="row spread" data-testid="route-${esc(r.courierId)}"><span>
       <span aria-hidden="true" data-testid="route-line-${esc(r.courierId)}" data-drawn="${routeShown.has(r.courierId)}" style="display:inline-block;width:24px;height:4px;vertical-align:middle;background:${routeColour(r.courierId)}"></span>
       ${esc(r.courierId)}</span>
-      <span class="muted">${esc(t('board.stops', { count: r.stops.length }))}${r.stops[0] ? ` · ${esc(t('courier.eta', { time: time(r.stops[0].eta) }))}` : ''}</span></li>`).join('')
+      <span class="muted">${esc(t('board.stops', { count: r.stops.length }))}${r.stops[0] ? ` · ${esc(t('courier.eta', { time: time(r.stops[0].eta) }))}` : ''}</span>
+      ${routeStops(r)}</li>`).join('')
     : `<li class="muted">${esc(t('board.noRoutes'))}</li>`;
   renderRoster();
   renderLateRisks();
   drawMap();
+}
+
+function marketName(id) {
+  return state.markets.find((m) => m.id === id)?.name ?? id;
+}
+
+/**
+ * A route's stops, each pick-up with the market whose hand-over point it is at. A district courier's route also
+ * carries orders of the district's other markets: those stops are marked, so staff see why the courier leaves.
+ */
+function routeStops(route) {
+  if (!route.stops.length) return '';
+  return `<ol class="route-stops" aria-label="${esc(t('board.routeStops', { courier: route.courierId }))}">${route.stops.map((s) => {
+    const marketId = s.marketId ?? route.marketId;
+    const other = marketId !== state.marketId;
+    return `<li${other ? ' class="other-market"' : ''} data-testid="route-stop-${esc(s.kind)}-${esc(s.orderId)}" data-market="${esc(marketId)}" data-other-market="${other}">
+      ${esc(t(`stop.${s.kind}`))} · ${esc(t('merchant.orderNo', { id: s.orderId.slice(-6) }))}
+      ${other ? ` <span class="pill warn">${esc(t('board.otherMarket', { market: marketName(marketId) }))}</span>`
+    : s.kind === 'pickup' ? ` · ${esc(t('courier.atMarket', { market: marketName(marketId) }))}` : ''}
+      <span class="muted">· ${esc(time(s.eta))}</span></li>`;
+  }).join('')}</ol>`;
 }
 
 /** The day's couriers: the dispatcher's roster, kept current by the couriers' own pushes. */

@@ -10,6 +10,7 @@ import { Api, ApiError, newKey, readJson, writeJson } from '/js/api.js';
 import { Live } from '/js/live.js';
 import { MarketMap } from '/js/map.js';
 import { esc, $, mountConnectionBanner, say, describe, view } from '/js/ui.js';
+import { mountSignIn } from '/js/signin.js';
 
 const api = new Api('courier');
 const live = new Live(api);
@@ -23,23 +24,8 @@ let routeMap;
 await initI18n();
 mountLanguageSwitch($('#lang'));
 mountConnectionBanner($('#conn'), live);
-api.onSignedOut = () => start();
 onLanguageChange(() => render());
-$('#sign-out').addEventListener('click', async () => {
-  await live.stop();
-  await api.signOut();
-  location.reload();
-});
-$('#signin-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
-    await api.signIn($('#account').value.trim(), $('#pin').value);
-    $('#pin').value = '';
-    start();
-  } catch (error) {
-    say($('#message'), error instanceof ApiError && error.status === 401 ? t('merchant.signInFailed') : describe(error), 'error');
-  }
-});
+const start = mountSignIn(api, live, { secret: '#pin', role: 'courier', notInRole: 'courier.notCourier', signedIn: openWork });
 $('#check-registration').addEventListener('click', () => start());
 
 live.on('courier', (view) => {
@@ -58,38 +44,22 @@ setInterval(() => navigator.onLine && pendingActions().length && flush(), 5000);
 
 start();
 
-async function start() {
-  const signedIn = api.signedIn;
-  $('#sign-out').hidden = !signedIn;
-  $('#conn').hidden = !signedIn;
-  if (!signedIn) {
-    view('signin');
+/** The signed-in courier's work: their profile and route once staff have registered them. */
+async function openWork(courierId) {
+  state.courierId = courierId;
+  state.markets = await api.get('/api/markets');
+  let courier = null;
+  try {
+    courier = await api.get(`/api/couriers/${encodeURIComponent(state.courierId)}`);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+  if (!courier) {
+    // Only market staff register couriers (on the board): until then there is nothing to work on.
+    view('unregistered');
     return;
   }
-  try {
-    const me = await api.me();
-    state.courierId = me.roles.find((r) => r.role === 'courier')?.scopeId ?? null;
-    if (!state.courierId) {
-      say($('#message'), t('courier.notCourier'), 'error');
-      view('signin');
-      return;
-    }
-    state.markets = await api.get('/api/markets');
-    let courier = null;
-    try {
-      courier = await api.get(`/api/couriers/${encodeURIComponent(state.courierId)}`);
-    } catch (error) {
-      if (!(error instanceof ApiError && error.status === 404)) throw error;
-    }
-    if (!courier) {
-      // Only market staff register couriers (on the board): until then there is nothing to work on.
-      view('unregistered');
-      return;
-    }
-    await follow(courier);
-  } catch (error) {
-    say($('#message'), describe(error), 'error');
-  }
+  await follow(courier);
 }
 
 async function follow(courier) {
@@ -121,6 +91,11 @@ function marketName(id) {
   return state.markets.find((m) => m.id === id)?.name ?? id;
 }
 
+/** The market whose hand-over point a stop is at: the order's market (a district courier serves several), else the route's home market. */
+function stopMarket(c, stop) {
+  return stop.marketId ?? c.route?.marketId;
+}
+
 function render() {
   if (!state.courier) return;
   const c = projected(state.courier);
@@ -141,8 +116,10 @@ function render() {
   $('#stops').innerHTML = stops.length
     ? stops.map((s, i) => {
       const changed = state.changed.has(stopKey(s));
-      return `<li class="row spread${changed ? ' changed' : ''}" ${i === 0 ? 'aria-current="step"' : ''} data-testid="stop-${esc(s.kind)}-${esc(s.orderId)}" data-changed="${changed}">
-        <span>${esc(t(`stop.${s.kind}`))} · ${esc(t('merchant.orderNo', { id: s.orderId.slice(-6) }))}${changed ? ` <span class="pill info">${esc(t('courier.changed'))}</span>` : ''}</span>
+      const market = s.kind === 'pickup' ? stopMarket(c, s) : null;
+      return `<li class="row spread${changed ? ' changed' : ''}" ${i === 0 ? 'aria-current="step"' : ''} data-testid="stop-${esc(s.kind)}-${esc(s.orderId)}" data-changed="${changed}"${market ? ` data-market="${esc(market)}"` : ''}>
+        <span class="grow">${esc(t(`stop.${s.kind}`))} · ${esc(t('merchant.orderNo', { id: s.orderId.slice(-6) }))}${changed ? ` <span class="pill info">${esc(t('courier.changed'))}</span>` : ''}
+          ${market ? `<br><span class="stop-market" data-testid="stop-market">${esc(t('courier.atMarket', { market: marketName(market) }))}</span>` : ''}</span>
         <span>${esc(time(s.eta))}${s.latenessMinutes > 0 ? ` <span class="pill warn">${esc(t('courier.late', { minutes: s.latenessMinutes }))}</span>` : ''}</span></li>`;
     }).join('')
     : `<li class="muted">${esc(t('courier.noStops'))}</li>`;
@@ -150,10 +127,10 @@ function render() {
 
 function nextStop(c, next, stops) {
   if (next.kind === 'pickup') {
-    const marketId = c.route.marketId;
-    const pickups = leadingPickups(stops);
+    const marketId = stopMarket(c, next);
+    const pickups = leadingPickups(c, stops);
     return `<h3>${esc(t('courier.next'))}: ${esc(t('stop.pickup'))}</h3>
-      <p class="total">${esc(marketName(marketId))}</p>
+      <p class="total" data-testid="next-market" data-market="${esc(marketId)}">${esc(marketName(marketId))}</p>
       <p>${esc(t('courier.eta', { time: time(next.eta) }))} · ${esc(t('courier.bags', { count: pickups.length }))}</p>
       <div class="pick-actions">
         <button type="button" id="arrived" data-testid="arrived" ${c.atMarketId === marketId ? 'aria-pressed="true"' : ''}>${esc(t('courier.arrived'))}</button>
@@ -179,10 +156,11 @@ function nextStop(c, next, stops) {
     <div class="pick-actions"><button type="button" id="failed" data-testid="failed">${esc(t('courier.failed'))}</button></div>`;
 }
 
-function leadingPickups(stops) {
+/** The pick-ups at the next stop's market, collected together: the server refuses bags waiting at another market than the one arrived at. */
+function leadingPickups(c, stops) {
   const out = [];
   for (const s of stops) {
-    if (s.kind !== 'pickup') break;
+    if (s.kind !== 'pickup' || stopMarket(c, s) !== stopMarket(c, stops[0])) break;
     out.push(s.orderId);
   }
   return out;
@@ -190,8 +168,8 @@ function leadingPickups(stops) {
 
 function wireNext(c, next, stops) {
   if (!next) return;
-  $('#arrived')?.addEventListener('click', () => act('arrived', { marketId: c.route.marketId }));
-  $('#picked-up')?.addEventListener('click', () => act('pickup', { orderIds: leadingPickups(stops) }));
+  $('#arrived')?.addEventListener('click', () => act('arrived', { marketId: stopMarket(c, next) }));
+  $('#picked-up')?.addEventListener('click', () => act('pickup', { orderIds: leadingPickups(c, stops) }));
   $('#delivered')?.addEventListener('click', () => {
     const code = $('#delivery-code').value.trim();
     if (!/^[0-9]{4}$/.test(code)) {
@@ -235,6 +213,10 @@ async function drawRoute() {
     const area = await api.get(`/api/markets/${encodeURIComponent(market.id)}/area.geojson`).catch(() => null);
     routeMap.setGeoJson('area', area, { style: { color: '#b91c1c', weight: 2, fillOpacity: 0.06 } });
     routeMap.setPoint('market', market.location.lat, market.location.lon, { color: '#92400e', label: market.name });
+    // A district courier collects at every market they serve: each of the others gets its point too.
+    for (const other of state.markets.filter((m) => m.id !== market.id && c.profile.marketIds?.includes(m.id))) {
+      routeMap.setPoint(`market:${other.id}`, other.location.lat, other.location.lon, { color: '#92400e', label: other.name });
+    }
     routeMap.fit('area');
   }
   const route = await api.get(`/api/couriers/${encodeURIComponent(state.courierId)}/route.geojson`).catch(() => null);
@@ -407,14 +389,7 @@ async function deliverWithPhoto(orderId, input) {
   try {
     const form = new FormData();
     form.append('photo', file, file.name || 'delivery.jpg');
-    const token = await api.accessToken();
-    const response = await fetch(`/api/couriers/${encodeURIComponent(state.courierId)}/orders/${encodeURIComponent(orderId)}/photo`, {
-      method: 'POST',
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-      body: form,
-    });
-    const data = await response.json().catch(() => null);
-    if (!response.ok) throw new ApiError(response.status, data);
+    const data = await api.request('POST', `/api/couriers/${encodeURIComponent(state.courierId)}/orders/${encodeURIComponent(orderId)}/photo`, form);
     await act('delivered', { orderId, photoRef: data.photoId });
   } catch (error) {
     say($('#message'), describe(error), 'error');

@@ -7,6 +7,7 @@ import { Api, newKey, readJson, writeJson } from '/js/api.js';
 import { Live } from '/js/live.js';
 import { MarketMap } from '/js/map.js';
 import { esc, $, mountConnectionBanner, say, describe } from '/js/ui.js';
+import { mountSignOut } from '/js/signin.js';
 
 const api = new Api('customer');
 const live = new Live(api);
@@ -38,10 +39,7 @@ await initI18n();
 mountLanguageSwitch($('#lang'));
 mountConnectionBanner($('#conn'), live);
 api.onSignedOut = () => route();
-$('#sign-out').addEventListener('click', async () => {
-  await api.signOut();
-  location.hash = '#/';
-});
+mountSignOut(api, { then: () => (location.hash = '#/') });
 $('#orders-link').addEventListener('click', () => (location.hash = '#/orders'));
 $('#orders-more').addEventListener('click', moreOrders);
 onLanguageChange(() => render());

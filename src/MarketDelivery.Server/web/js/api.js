@@ -1,5 +1,5 @@
 // The HTTP API client: sign-in, token storage per app, refresh via /api/auth/refresh (one at a time), sign-out,
-// and JSON requests that always carry the bearer token. Errors are ApiError with the RFC 9457 problem details.
+// and requests (JSON, or multipart for a FormData body) that always carry the bearer token. Errors are ApiError with the RFC 9457 problem details.
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -103,7 +103,9 @@ export class Api {
 
   async request(method, path, body, { auth = true, headers = {}, retried = false } = {}) {
     const init = { method, headers: { Accept: 'application/json', ...headers } };
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      init.body = body; // the browser sets the multipart Content-Type with its boundary
+    } else if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }

@@ -3,9 +3,10 @@
 // the customer's preference shown); then the ticket is confirmed.
 import { initI18n, mountLanguageSwitch, onLanguageChange, t } from '/js/i18n.js';
 import { won, time, slotRange } from '/js/format.js';
-import { Api, ApiError } from '/js/api.js';
+import { Api } from '/js/api.js';
 import { Live } from '/js/live.js';
-import { esc, $, mountConnectionBanner, say, chime, describe } from '/js/ui.js';
+import { esc, $, mountConnectionBanner, say, chime, describe, view } from '/js/ui.js';
+import { mountSignIn } from '/js/signin.js';
 
 const api = new Api('merchant');
 const live = new Live(api);
@@ -34,33 +35,25 @@ export const stallApi = {
 await initI18n();
 mountLanguageSwitch($('#lang'));
 mountConnectionBanner($('#conn'), live);
-api.onSignedOut = () => start();
 onLanguageChange(() => {
   renderTickets();
   renderStock();
   renderDay();
 });
-$('#sign-out').addEventListener('click', async () => {
-  await live.stop();
-  await api.signOut();
-  location.reload();
+const start = mountSignIn(api, live, {
+  secret: '#pin',
+  role: 'merchant',
+  notInRole: 'merchant.notMerchant',
+  signedInOnly: ['#sound'],
+  afterSignIn: () => state.sound && chime(), // a user gesture: lets the browser play the later chimes
+  signedIn: openStall,
 });
+renderSound();
 $('#sound').addEventListener('click', () => {
   state.sound = !state.sound;
   localStorage.setItem('md.merchant.sound', state.sound ? 'on' : 'off');
   renderSound();
   if (state.sound) chime();
-});
-$('#signin-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
-    await api.signIn($('#account').value.trim(), $('#pin').value);
-    $('#pin').value = '';
-    if (state.sound) chime(); // a user gesture: lets the browser play the later chimes
-    start();
-  } catch (error) {
-    say($('#message'), error instanceof ApiError && error.status === 401 ? t('merchant.signInFailed') : describe(error), 'error');
-  }
 });
 
 live.on('pickTicket', (ticket) => {
@@ -94,40 +87,18 @@ live.on('product', (product) => {
 
 start();
 
-function show(view) {
-  for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== `view-${view}`;
-}
-
-async function start() {
-  const signedIn = api.signedIn;
-  $('#sign-out').hidden = !signedIn;
-  $('#sound').hidden = !signedIn;
-  $('#conn').hidden = !signedIn;
-  renderSound();
-  if (!signedIn) {
-    show('signin');
-    return;
-  }
-  try {
-    const me = await api.me();
-    state.stallId = me.roles.find((r) => r.role === 'merchant')?.scopeId ?? null;
-    if (!state.stallId) {
-      say($('#message'), t('merchant.notMerchant'), 'error');
-      show('signin');
-      return;
-    }
-    await loadStall();
-    show('tickets');
-    renderTickets();
-    renderStock();
-    refreshDay();
-    await live.join('stall', 'JoinStall', [state.stallId], onSnapshot, (error) => say($('#message'), describe(error), 'error'));
-    if (!live.started) {
-      live.started = true;
-      live.start();
-    }
-  } catch (error) {
-    say($('#message'), describe(error), 'error');
+/** The signed-in merchant's stall: its open tickets live, its stock and its day. */
+async function openStall(stallId) {
+  state.stallId = stallId;
+  await loadStall();
+  view('tickets');
+  renderTickets();
+  renderStock();
+  refreshDay();
+  await live.join('stall', 'JoinStall', [state.stallId], onSnapshot, (error) => say($('#message'), describe(error), 'error'));
+  if (!live.started) {
+    live.started = true;
+    live.start();
   }
 }
 
