@@ -149,6 +149,23 @@ public sealed record DispatchSettings
     public TimeSpan IncrementalTimeLimit { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// A district plan covers several markets in one search and gets their solve limits together, up to this many
+    /// markets' worth, so that a district's re-plan waits a bounded time (see <see cref="ForMarkets"/>).
+    /// </summary>
+    public int MaxMarketsPerSolve { get; init; } = 4;
+
+    /// <summary>
+    /// These settings for a plan of <paramref name="markets"/> markets: both solve limits times the number of markets
+    /// (at most <see cref="MaxMarketsPerSolve"/>). A district's plan is the markets' plans in one, so it gets the
+    /// solver time they would get apart; at a market's limits a plan twice the size is cut short and rides more.
+    /// </summary>
+    public DispatchSettings ForMarkets(int markets)
+    {
+        var scale = Math.Clamp(markets, 1, Math.Max(1, MaxMarketsPerSolve));
+        return scale == 1 ? this : this with { SolveTimeLimit = SolveTimeLimit * scale, IncrementalTimeLimit = IncrementalTimeLimit * scale };
+    }
+
+    /// <summary>
     /// Cost of using a courier at all. The routing objective ranks couriers used above distance (and lateness above
     /// both), so any value above 0 means fewest couriers first; 0 lets distance alone decide.
     /// </summary>

@@ -41,6 +41,18 @@ public static class DaySimulation
             ?? throw new ArgumentException($"Unknown market '{id}'; known: {string.Join(", ", catalog.Markets.Select(m => m.Id))}.")).ToList();
     }
 
+    /// <summary>The district run's solve limits: as the district dispatcher grain sets them, or scaled as asked.</summary>
+    public static SimulationOptions DistrictLimits(SimulationOptions options, int markets)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.DistrictSolveScale is { } scale)
+        {
+            return options with { WaveTimeLimit = options.WaveTimeLimit * scale, ReplanTimeLimit = options.ReplanTimeLimit * scale };
+        }
+        var grain = new DispatchSettings { SolveTimeLimit = options.WaveTimeLimit, IncrementalTimeLimit = options.ReplanTimeLimit }.ForMarkets(markets);
+        return options with { WaveTimeLimit = grain.SolveTimeLimit, ReplanTimeLimit = grain.IncrementalTimeLimit };
+    }
+
     public static RunResult Run(World world, string policy, SimulationOptions options, GreatCircleTravelSource? travel = null, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(world);
@@ -55,9 +67,7 @@ public static class DaySimulation
         IEnumerable<(string Id, IReadOnlyList<Market> Markets)> groups = shared
             ? [(options.District!, world.Markets)]
             : world.Markets.Select(m => (m.Id, (IReadOnlyList<Market>)[m]));
-        var runOptions = shared && options.DistrictSolveScale != 1
-            ? options with { WaveTimeLimit = options.WaveTimeLimit * options.DistrictSolveScale, ReplanTimeLimit = options.ReplanTimeLimit * options.DistrictSolveScale }
-            : options;
+        var runOptions = shared ? DistrictLimits(options, world.Markets.Count) : options;
         foreach (var (id, markets) in groups)
         {
             DispatchPolicy p = policy == Baseline ? new BaselinePolicy() : new PlannerPolicy(new DispatchPlanner(travel));

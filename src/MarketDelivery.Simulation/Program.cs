@@ -107,8 +107,8 @@ internal static class Usage
                                      comparison; the baseline stays per market. Prints a DISTRICT line before the KPI line
             --district-fleet N       with --district: N couriers in all, split evenly over its markets (the remainder one
                                      each to the first markets listed: 7 = amsa 4 + gildong 3)
-            --district-solve-scale X the district run's solve limits times X (default 1: each plan as fast as a market's;
-                                     2 for gangdong gives it the solver time both markets' plans get together)
+            --district-solve-scale X the district run's solve limits times X (default: as the district dispatcher grain,
+                                     the markets' limits together, at most 4 markets' worth; 1: one market's limits)
             --couriers-per-market N  fleet size per market (default: one courier per 8.5 orders of an average slot,
                                      --orders-per-courier-slot X; 60 % scooters, --scooters-per-market N)
             --out PATH               HTML report (default artifacts/simulation/report.html)

@@ -15,10 +15,11 @@ public sealed record SimulationOptions
     /// <summary>A district's total fleet, split over its markets (<see cref="WorldGenerator.SplitFleet"/>); overrides the per-market size.</summary>
     public int? DistrictFleet { get; init; }
     /// <summary>
-    /// The district run's solve limits are the markets' times this: 1 keeps each plan's latency; the number of markets
-    /// gives one district plan the solver time the markets' plans get together.
+    /// The district run's solve limits are the markets' times this. Null (the default) plans as the district dispatcher
+    /// grain does (<see cref="MarketDelivery.Dispatch.DispatchSettings.ForMarkets"/>: the markets' limits together);
+    /// 1 gives the district plan one market's limits.
     /// </summary>
-    public double DistrictSolveScale { get; init; } = 1;
+    public double? DistrictSolveScale { get; init; }
 
     /// <summary>Relative order arrivals per hour from <see cref="FirstOrderHour"/> (last value repeats).</summary>
     public IReadOnlyList<double> DailyCurve { get; init; } = [3, 6, 9, 9, 7, 5, 5, 6, 6, 5, 3, 2];
@@ -173,7 +174,7 @@ public sealed record SimulationOptions
         {
             errors.Add("--district and --markets exclude each other (a district names its markets).");
         }
-        if (!(o.DistrictSolveScale > 0))
+        if (o.DistrictSolveScale is { } scale && !(scale > 0))
         {
             errors.Add("--district-solve-scale must be above 0.");
         }

@@ -23,6 +23,21 @@ public class SettingsTests
         Assert.True(bounded.Plan.SolveTime < TimeSpan.FromSeconds(2.5), "the search stops on its budget, not on the clock");
     }
 
+    [Fact]
+    public void A_district_plan_gets_its_markets_solve_limits_together_up_to_the_cap()
+    {
+        var market = new DispatchSettings { SolveTimeLimit = TimeSpan.FromSeconds(2), IncrementalTimeLimit = TimeSpan.FromMilliseconds(250) };
+
+        Assert.Same(market, market.ForMarkets(1));
+        Assert.Same(market, market.ForMarkets(0));
+        var two = market.ForMarkets(2);
+        Assert.Equal(TimeSpan.FromSeconds(4), two.SolveTimeLimit);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), two.IncrementalTimeLimit);
+        Assert.Equal(market with { SolveTimeLimit = two.SolveTimeLimit, IncrementalTimeLimit = two.IncrementalTimeLimit }, two);
+        Assert.Equal(TimeSpan.FromSeconds(8), market.ForMarkets(9).SolveTimeLimit);
+        Assert.Equal(TimeSpan.FromSeconds(6), (market with { MaxMarketsPerSolve = 3 }).ForMarkets(9).SolveTimeLimit);
+    }
+
     // Two customers 3 km from the market in opposite directions, both due within 50 minutes. One scooter can serve
     // both (the second at about 39 minutes); two scooters serve each at about 13.
     private static readonly DateTimeOffset DueBy = Now + TimeSpan.FromMinutes(50);

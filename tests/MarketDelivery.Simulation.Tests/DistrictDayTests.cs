@@ -139,6 +139,22 @@ public sealed class DistrictDayTests(DistrictDayFixture day) : IClassFixture<Dis
 public sealed class DistrictOptionTests
 {
     [Fact]
+    public void The_district_run_plans_within_the_limits_the_district_grain_uses_unless_scaled()
+    {
+        var options = new SimulationOptions { District = "gangdong" };
+        var grain = new MarketDelivery.Dispatch.DispatchSettings().ForMarkets(2);
+
+        var district = DaySimulation.DistrictLimits(options, markets: 2);
+        Assert.Equal(grain.SolveTimeLimit, district.WaveTimeLimit);
+        Assert.Equal(grain.IncrementalTimeLimit, district.ReplanTimeLimit);
+        Assert.True(district.WaveTimeLimit > options.WaveTimeLimit);
+
+        var asOneMarket = DaySimulation.DistrictLimits(options with { DistrictSolveScale = 1 }, markets: 2);
+        Assert.Equal(options.WaveTimeLimit, asOneMarket.WaveTimeLimit);
+        Assert.Equal(options.ReplanTimeLimit, asOneMarket.ReplanTimeLimit);
+    }
+
+    [Fact]
     public void District_options_are_parsed_and_checked()
     {
         var o = SimulationOptions.Parse(["--district", "gangdong", "--district-fleet", "7"], out var errors);
@@ -146,7 +162,7 @@ public sealed class DistrictOptionTests
         Assert.Equal("gangdong", o.District);
         Assert.Equal(7, o.DistrictFleet);
         Assert.Null(new SimulationOptions().District);
-        Assert.Equal(1, new SimulationOptions().DistrictSolveScale);
+        Assert.Null(new SimulationOptions().DistrictSolveScale);
         Assert.Equal(2, SimulationOptions.Parse(["--district", "gangdong", "--district-solve-scale", "2"], out errors).DistrictSolveScale);
         Assert.Empty(errors);
         SimulationOptions.Parse(["--district-solve-scale", "0"], out errors);

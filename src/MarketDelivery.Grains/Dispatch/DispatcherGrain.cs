@@ -293,7 +293,8 @@ public sealed class DispatcherGrain(
     /// </summary>
     private bool PlanMissesOrders()
     {
-        var settle = (options.ReplanDebounce + options.Planning.SolveTimeLimit) * 2;
+        var markets = catalog.DistrictOf(MarketId)?.MarketIds.Count ?? 1;
+        var settle = (options.ReplanDebounce + options.Planning.ForMarkets(markets).SolveTimeLimit) * 2;
         if (Environment.TickCount64 - _handedOffAtMs < settle.TotalMilliseconds)
         {
             return false;
@@ -309,7 +310,7 @@ public sealed class DispatcherGrain(
         // Carried orders are left out: one whose courier the district does not know (gone off shift in a crash) is
         // rightly not planned, and handing it over again would not change that.
         return _orders.Values.Any(e =>
-            e.Summary.Status != OrderStatus.OutForDelivery && IsReleased(e.Summary.SlotId) && !planned.Contains(e.Summary.OrderId));
+            e.Summary.Status != OrderStatus.OutForDelivery && IsToPlan(e.Summary) && !planned.Contains(e.Summary.OrderId));
     }
 
     public async Task<DispatchBoard> PlanNow()

@@ -239,9 +239,10 @@ public sealed class DistrictDispatcherGrain(
 
         var stopwatch = Stopwatch.StartNew();
         // The solve is CPU-bound for up to the time limit: run it on the thread pool, not on the grain's scheduler.
+        var settings = options.Planning.ForMarkets(district.MarketIds.Count);
         var plan = await Task.Run(() => insertOnly
-            ? planner.PlanIncremental(snapshot, options.Planning)
-            : planner.Plan(snapshot, options.Planning));
+            ? planner.PlanIncremental(snapshot, settings)
+            : planner.Plan(snapshot, settings));
         stopwatch.Stop();
         _plan = plan;
 
