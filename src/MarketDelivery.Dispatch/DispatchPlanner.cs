@@ -92,10 +92,13 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             options = options with { WorkUnitsPerSecond = rate };
         }
 
-        // The time limit covers the whole call: what model building and the baseline used is taken off the search,
-        // and a little is kept back for validation and mapping.
+        // The time limit covers the whole call: what model building and the baseline used is taken off the search's
+        // clock, and a little is kept back for validation and mapping. The search's work is set by the limit less that
+        // reserve, not by what the clock has left, so a slow travel source or a busy machine does not change the plan
+        // unless the clock runs out first.
         var total = options.TimeLimit;
         var reserve = TimeSpan.FromMilliseconds(Math.Min(80, total.TotalMilliseconds * 0.04));
+        var work = total - reserve;
         TimeSpan Remaining()
         {
             var left = total - clock.Elapsed - reserve;
@@ -114,7 +117,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             result = baseline;
             if (!insertOnly)
             {
-                var improved = Improve(solver, problem, options, settings, Remaining(), travel, cancellationToken);
+                var improved = Improve(solver, problem, options, settings, Remaining(), work, travel, cancellationToken);
                 if (IsWorthRerouting(improved.Objective, baseline.Objective, settings.RerouteMinSaving))
                 {
                     kept = false;
@@ -124,7 +127,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         }
         else
         {
-            result = Improve(solver, problem, options, settings, Remaining(), travel, cancellationToken);
+            result = Improve(solver, problem, options, settings, Remaining(), work, travel, cancellationToken);
         }
 
         var violations = new PlanValidator(travel).Validate(problem, result).Violations;
@@ -157,12 +160,15 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
     /// <summary>
     /// The search: ruin-and-recreate on the hard-window problem (the library's fast path), then the real soft-window
     /// problem warm-started from it, which places late what did not fit and is never worse than that start.
+    /// <paramref name="limit"/> caps the wall time; <paramref name="work"/> sets the search's work, split between the
+    /// phases in fixed shares so that the plan does not depend on how long the first phase took.
     /// </summary>
     private static RoutingPlan Improve(RoutingSolver solver, RoutingProblem problem, SolveOptions options, DispatchSettings settings, TimeSpan limit,
-        ITravelMatrixSource travel, CancellationToken ct)
+        TimeSpan work, ITravelMatrixSource travel, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
-        options = options with { TimeLimit = limit };
+        options = options with { TimeLimit = limit, WorkTime = work };
+        var secondWork = work * (1 - HardWindowShare);
         TimeSpan Rest()
         {
             var left = limit - started.Elapsed;
@@ -179,7 +185,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             return solver.Solve(problem, options with { Strategy = firstStrategy }, ct);
         }
         var hard = HardWindows.Of(problem, travel, ct);
-        var first = solver.Solve(hard, options with { TimeLimit = Rest() * HardWindowShare, Strategy = firstStrategy }, ct);
+        var first = solver.Solve(hard, options with { TimeLimit = Rest() * HardWindowShare, WorkTime = work * HardWindowShare, Strategy = firstStrategy }, ct);
 
         var lockedOf = (problem.InitialRoutes ?? []).ToDictionary(r => r.VehicleId, StringComparer.Ordinal);
         var warm = new List<InitialRoute>();
@@ -198,7 +204,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
                 if (!steps.Take(was.LockedCount).SequenceEqual(was.Steps.Take(was.LockedCount)))
                 {
                     // The locks did not survive the first phase (should not happen): start the second from the input.
-                    return solver.Solve(problem, options with { TimeLimit = Rest() }, ct);
+                    return solver.Solve(problem, options with { TimeLimit = Rest(), WorkTime = secondWork }, ct);
                 }
                 locked = was.LockedCount;
             }
@@ -208,11 +214,11 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
         {
             if (r.LockedCount > 0 && !warm.Any(w => w.VehicleId == r.VehicleId))
             {
-                return solver.Solve(problem, options with { TimeLimit = Rest() }, ct);
+                return solver.Solve(problem, options with { TimeLimit = Rest(), WorkTime = secondWork }, ct);
             }
         }
         var second = problem with { InitialRoutes = warm.Count > 0 ? warm : null };
-        return solver.Solve(second, options with { TimeLimit = Rest() }, ct);
+        return solver.Solve(second, options with { TimeLimit = Rest(), WorkTime = secondWork }, ct);
     }
 
     private static List<CourierRoute> MapRoutes(BuiltProblem built, RoutingProblem problem, RoutingPlan result)

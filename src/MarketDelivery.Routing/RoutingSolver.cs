@@ -105,7 +105,8 @@ public sealed class RoutingSolver
         }
         else
         {
-            var budget = (long)(options.WorkUnitsPerSecond * limit * (1 - (options.FirstSolutionShare * 0.5)));
+            var workSeconds = options.WorkTime is { } workTime ? Math.Max(0.01, workTime.TotalSeconds) : limit;
+            var budget = (long)(options.WorkUnitsPerSecond * workSeconds * (1 - (options.FirstSolutionShare * 0.5)));
             var from = start ?? Enumerable.Range(0, cp.VehicleCount).Select(_ => Array.Empty<int>()).ToArray();
             var threads = Math.Max(1, options.Threads);
             var searches = new RuinRecreate[threads];

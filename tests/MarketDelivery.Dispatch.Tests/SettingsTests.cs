@@ -38,6 +38,38 @@ public class SettingsTests
         Assert.Equal(TimeSpan.FromSeconds(6), (market with { MaxMarketsPerSolve = 3 }).ForMarkets(9).SolveTimeLimit);
     }
 
+    [Fact]
+    public void The_plan_does_not_depend_on_how_long_the_travel_times_took_to_fetch()
+    {
+        // A routing server (or a busy machine) can take a good part of the limit before the search starts. The
+        // search's work is set by the limit, not by what the clock has left of it, so the plan stays the same as long
+        // as the work fits in what is left (here: about a tenth of a second's work within 2 s).
+        var snapshot = new DispatchSnapshot(Now, Wave(40, seed: 7), [Courier("c1"), Courier("c2"), Courier("c3"), Courier("c4")]);
+        var settings = Fast(2) with { WorkUnitsPerSecond = 2_000_000 };
+
+        var quick = new DispatchPlanner().Plan(snapshot, settings);
+        var slow = new DispatchPlanner(new SlowTravel(TimeSpan.FromMilliseconds(700))).Plan(snapshot, settings);
+
+        AssertSound(quick);
+        Assert.Equal(Describe(quick), Describe(slow));
+    }
+
+    private static string Describe(DispatchPlan plan) => string.Join(" | ", plan.Routes.Select(r =>
+        r.CourierId + ": " + string.Join(" ", r.Stops.Select(s => $"{s.Kind}:{s.OrderId}"))));
+
+    /// <summary>Great-circle travel times that take a while to arrive, as from a routing server.</summary>
+    private sealed class SlowTravel(TimeSpan delay) : MarketDelivery.Routing.Travel.ITravelMatrixSource
+    {
+        private readonly MarketDelivery.Routing.Travel.GreatCircleTravelSource _inner = new();
+
+        public MarketDelivery.Routing.Travel.TravelMatrix GetMatrix(IReadOnlyList<MarketDelivery.Routing.Model.Location> locations,
+            MarketDelivery.Routing.Model.TravelMode mode, CancellationToken cancellationToken)
+        {
+            Thread.Sleep(delay);
+            return _inner.GetMatrix(locations, mode, cancellationToken);
+        }
+    }
+
     // Two customers 3 km from the market in opposite directions, both due within 50 minutes. One scooter can serve
     // both (the second at about 39 minutes); two scooters serve each at about 13.
     private static readonly DateTimeOffset DueBy = Now + TimeSpan.FromMinutes(50);

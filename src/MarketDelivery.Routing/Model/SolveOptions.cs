@@ -47,6 +47,13 @@ public sealed record SolveOptions
     /// </summary>
     public double WorkUnitsPerSecond { get; init; } = 110_000_000;
 
+    /// <summary>
+    /// The time the work budget is derived from; null means <see cref="TimeLimit"/>. A caller that spends part of its
+    /// own limit before this solve (fetching travel times, an earlier phase) passes what is left as
+    /// <see cref="TimeLimit"/> and its planned share here, so the plan does not depend on how long that took.
+    /// </summary>
+    public TimeSpan? WorkTime { get; init; }
+
     /// <summary>The OR-Tools first-solution heuristic.</summary>
     public FirstSolutionHeuristic FirstSolution { get; init; } = FirstSolutionHeuristic.Automatic;
 
