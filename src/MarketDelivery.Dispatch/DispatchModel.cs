@@ -193,6 +193,9 @@ public sealed record DispatchSettings
     /// </summary>
     public bool HardWindowPass { get; init; } = true;
 
+    /// <summary>Share of a full plan's search work the hard-window pass gets (0 to 1); the soft-window pass has the rest.</summary>
+    public double HardWindowShare { get; init; } = 0.8;
+
     /// <summary>
     /// The search's work budget per second of time limit (the routing library's <c>SolveOptions.WorkUnitsPerSecond</c>);
     /// null keeps the library's calibration. A longer time limit with a proportionally lower rate plans as a quiet

@@ -34,9 +34,6 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
 {
     public ITravelMatrixSource Travel { get; } = travel ?? new GreatCircleTravelSource();
 
-    /// <summary>Share of the time limit the hard-window search gets; the soft-window pass has the rest.</summary>
-    private const double HardWindowShare = 0.8;
-
     /// <summary>The least time a search is given, however late it starts.</summary>
     private static readonly TimeSpan MinimumSearch = TimeSpan.FromMilliseconds(10);
 
@@ -168,7 +165,8 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
     {
         var started = Stopwatch.StartNew();
         options = options with { TimeLimit = limit, WorkTime = work };
-        var secondWork = work * (1 - HardWindowShare);
+        var share = Math.Clamp(settings.HardWindowShare, 0.05, 0.95);
+        var secondWork = work * (1 - share);
         TimeSpan Rest()
         {
             var left = limit - started.Elapsed;
@@ -185,7 +183,7 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             return solver.Solve(problem, options with { Strategy = firstStrategy }, ct);
         }
         var hard = HardWindows.Of(problem, travel, ct);
-        var first = solver.Solve(hard, options with { TimeLimit = Rest() * HardWindowShare, WorkTime = work * HardWindowShare, Strategy = firstStrategy }, ct);
+        var first = solver.Solve(hard, options with { TimeLimit = Rest() * share, WorkTime = work * share, Strategy = firstStrategy }, ct);
 
         var lockedOf = (problem.InitialRoutes ?? []).ToDictionary(r => r.VehicleId, StringComparer.Ordinal);
         var warm = new List<InitialRoute>();

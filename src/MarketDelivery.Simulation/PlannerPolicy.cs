@@ -182,6 +182,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             DeliveryMargin = run.Options.DeliveryMargin,
             DeliveryMarginCostShare = run.Options.DeliveryMarginCostShare,
             UsedCourierCost = run.Options.UsedCourierCost,
+            HardWindowShare = run.Options.HardWindowShare,
         };
         var snapshot = new DispatchSnapshot(now, orders, couriers, Prune(_previous, active));
         var sw = Stopwatch.StartNew();

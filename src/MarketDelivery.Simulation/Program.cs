@@ -121,6 +121,7 @@ internal static class Usage
             --ready-first 1|0        pick up ready bags before waiting for one still being picked (default 0)
             --margin-min M           the planner's delivery margin: slack kept in each window's last M min (default 35)
             --margin-cost-share X    a minute inside the margin costs X of a late minute (default 0.25)
+            --hard-share X           share of a full plan's search work for the hard-window pass (default the planner's, 0.8)
             --wave-lead-min M, --release-when-ready N, --debounce-min M, --lateness-cost X,
             --noise-sigma S, --shortage-prob P, --curve w7,w8,..., --date yyyy-MM-dd,
             --baseline-only, --dispatcher-only, --per-market 1|0 (a district: also our dispatcher per market, default 1)

@@ -79,6 +79,8 @@ public sealed record SimulationOptions
     public TimeSpan DeliveryMargin { get; init; } = Planner.DeliveryMargin;
     /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.DeliveryMarginCostShare"/> (the planner's default unless given).</summary>
     public double DeliveryMarginCostShare { get; init; } = Planner.DeliveryMarginCostShare;
+    /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.HardWindowShare"/> (the planner's default unless given).</summary>
+    public double HardWindowShare { get; init; } = Planner.HardWindowShare;
     /// <summary>
     /// Dispatcher: trigger re-plans other than a new order search the whole plan (<c>Plan</c> within
     /// <see cref="WaveTimeLimit"/>), as the dispatcher grain does; false sends them down the insert-only path.
@@ -143,6 +145,7 @@ public sealed record SimulationOptions
                     "--margin-cost-share" => o with { DeliveryMarginCostShare = Dbl() },
                     "--full-replans" => o with { FullReplans = Value() is "1" or "true" or "on" },
                     "--replan-period-min" => o with { ReplanPeriod = Dbl() is var v && v > 0 ? TimeSpan.FromMinutes(v) : null },
+                    "--hard-share" => o with { HardWindowShare = Dbl() },
                     "--ready-first" => o with { ReadyFirst = Value() is "1" or "true" or "on" },
                     "--noise-sigma" => o with { TravelNoiseSigma = Dbl() },
                     "--shortage-prob" => o with { ShortageProbability = Dbl() },
@@ -173,6 +176,10 @@ public sealed record SimulationOptions
         if (o.District is not null && o.Markets.Count > 0)
         {
             errors.Add("--district and --markets exclude each other (a district names its markets).");
+        }
+        if (!(o.HardWindowShare is > 0 and < 1))
+        {
+            errors.Add("--hard-share must be between 0 and 1.");
         }
         if (o.DistrictSolveScale is { } scale && !(scale > 0))
         {

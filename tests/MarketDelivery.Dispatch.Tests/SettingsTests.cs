@@ -54,6 +54,21 @@ public class SettingsTests
         Assert.Equal(Describe(quick), Describe(slow));
     }
 
+    [Fact]
+    public void The_hard_window_share_splits_the_search_work_between_the_two_passes()
+    {
+        var snapshot = new DispatchSnapshot(Now, Wave(40, seed: 7), [Courier("c1"), Courier("c2"), Courier("c3"), Courier("c4")]);
+        var settings = Fast(2) with { WorkUnitsPerSecond = 2_000_000 };
+
+        // The solution's search summary is the soft-window pass's, which gets the work the hard-window pass leaves.
+        var mostlyHard = _planner.Solve(snapshot, settings with { HardWindowShare = 0.8 }).Routing.Summary!;
+        var even = _planner.Solve(snapshot, settings with { HardWindowShare = 0.5 }).Routing.Summary!;
+
+        Assert.Equal("work budget", mostlyHard.StoppedBy);
+        Assert.Equal("work budget", even.StoppedBy);
+        Assert.InRange(even.WorkUnits, mostlyHard.WorkUnits * 2.2, mostlyHard.WorkUnits * 2.8);
+    }
+
     private static string Describe(DispatchPlan plan) => string.Join(" | ", plan.Routes.Select(r =>
         r.CourierId + ": " + string.Join(" ", r.Stops.Select(s => $"{s.Kind}:{s.OrderId}"))));
 

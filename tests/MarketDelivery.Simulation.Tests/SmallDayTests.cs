@@ -217,6 +217,11 @@ public sealed class OptionsTests
         Assert.Equal(planner.IncrementalTimeLimit, o.ReplanTimeLimit);
         Assert.Equal(planner.LatenessCostPerMinute, o.LatenessCostPerMinute);
         Assert.Equal(planner.UsedCourierCost, o.UsedCourierCost);
+        Assert.Equal(planner.HardWindowShare, o.HardWindowShare);
+        Assert.Equal(0.5, SimulationOptions.Parse(["--hard-share", "0.5"], out var shareErrors).HardWindowShare);
+        Assert.Empty(shareErrors);
+        SimulationOptions.Parse(["--hard-share", "1"], out shareErrors);
+        Assert.Contains(shareErrors, e => e.Contains("--hard-share", StringComparison.Ordinal));
         Assert.True(o.RunPerMarket);
         Assert.False(SimulationOptions.Parse(["--per-market", "0"], out var errors).RunPerMarket);
         Assert.Empty(errors);
