@@ -27,7 +27,10 @@ public static class TestTokens
     /// <summary>A client of <paramref name="baseAddress"/> that sends <paramref name="token"/>, or none when it is null.</summary>
     public static HttpClient Client(Uri baseAddress, string? token)
     {
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        // A request that asks "Expect: 100-continue" (a large upload) waits for the server's answer before sending its
+        // body, however slow the server is under load, rather than the handler's default second.
+        var handler = new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         if (token is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
