@@ -70,8 +70,9 @@ public sealed class MarketServer : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Postgres", _postgres);
         builder.UseSetting("Orleans:ClusterId", _clusterId);
         builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
-        builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var ports = FreePorts(2);
+        builder.UseSetting("Orleans:SiloPort", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(new MarketClock(Time));
@@ -79,11 +80,30 @@ public sealed class MarketServer : WebApplicationFactory<Program>
         });
     }
 
-    public static int FreePort()
+    public static int FreePort() => FreePorts(1)[0];
+
+    /// <summary>
+    /// Distinct free ports: every listener stays open until all are taken, so one call never hands out a port twice
+    /// (one at a time, the kernel may give the same port again, and a server then collides with its own silo).
+    /// </summary>
+    public static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = new List<TcpListener>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+            }
+
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 
     private static JsonSerializerOptions CreateJson()

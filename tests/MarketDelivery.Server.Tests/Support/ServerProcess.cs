@@ -56,7 +56,8 @@ public sealed class ServerProcess : IDisposable
     /// <summary>A server and silo on PostgreSQL in cluster <paramref name="clusterId"/>, on free ports; more settings as <c>--Key value</c> pairs.</summary>
     public static ServerProcess Start(string name, string connectionString, string clusterId, params string[] settings)
     {
-        var port = MarketServer.FreePort();
+        var ports = MarketServer.FreePorts(3);
+        var port = ports[0];
         string[] args =
         [
             "--urls", $"http://127.0.0.1:{port}",
@@ -64,8 +65,8 @@ public sealed class ServerProcess : IDisposable
             "--Storage:MigrateOnStartup", "false",
             "--Orleans:ClusterId", clusterId,
             "--Auth:SigningKey", TestTokens.SigningKey,
-            "--Orleans:SiloPort", MarketServer.FreePort().ToString(CultureInfo.InvariantCulture),
-            "--Orleans:GatewayPort", MarketServer.FreePort().ToString(CultureInfo.InvariantCulture),
+            "--Orleans:SiloPort", ports[1].ToString(CultureInfo.InvariantCulture),
+            "--Orleans:GatewayPort", ports[2].ToString(CultureInfo.InvariantCulture),
             .. settings,
         ];
         var process = new Process { StartInfo = StartInfo(args), EnableRaisingEvents = true };
