@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using MarketDelivery.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -64,20 +63,14 @@ public sealed class SqliteEmbeddedTests : IDisposable
 
     private async Task<IHost> StartSiloAsync()
     {
-        var options = PersistenceOptions.Sqlite(DatabasePath) with { SiloPort = FreePort(), GatewayPort = FreePort() };
+        var ports = TestPorts.FreePorts(2);
+        var options = PersistenceOptions.Sqlite(DatabasePath) with { SiloPort = ports[0], GatewayPort = ports[1] };
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
             .UseOrleans(silo => silo.UseMarketDeliveryPersistence(options))
             .Build();
         await host.StartAsync();
         return host;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

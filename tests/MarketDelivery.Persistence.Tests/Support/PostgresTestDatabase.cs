@@ -1,7 +1,7 @@
 // Shared test support: a fresh PostgreSQL database per test class.
 // Other test projects include this file as-is:
 //   <Compile Include="..\MarketDelivery.Persistence.Tests\Support\PostgresTestDatabase.cs" Link="Support\PostgresTestDatabase.cs" />
-// Depends on Npgsql and the BCL only.
+// Depends on Npgsql, the BCL and TestPorts.cs (include it too).
 //
 // Server: MARKETDELIVERY_TEST_POSTGRES (a connection string; its database is only used to CREATE/DROP test
 // databases) when set; otherwise a throwaway PostgreSQL started once per test process from
@@ -9,8 +9,6 @@
 // and stopped when the process exits. Several test assemblies running at once each start their own server
 // (own data directory and port) or share the variable's server with databases of distinct names.
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace MarketDelivery.Testing;
@@ -161,7 +159,7 @@ public sealed class PostgresInstance : IAsyncDisposable
         // A free port can be taken by another process between probing and binding: try a few.
         for (var attempt = 1; ; attempt++)
         {
-            var instance = new PostgresInstance(root, asRoot, durable, FreePort());
+            var instance = new PostgresInstance(root, asRoot, durable, TestPorts.FreePorts(1)[0]);
             try
             {
                 await instance.StartAsync(cancellationToken);
@@ -228,13 +226,6 @@ public sealed class PostgresInstance : IAsyncDisposable
         {
             // Best effort at process exit.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task RunAsync(string program, string[] arguments, string workingDirectory, bool asPostgres, CancellationToken cancellationToken)

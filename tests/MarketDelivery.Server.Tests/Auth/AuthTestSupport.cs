@@ -19,8 +19,9 @@ public sealed class AuthHost(string environment, IReadOnlyDictionary<string, str
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
-        builder.UseSetting("Orleans:SiloPort", MarketServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:GatewayPort", MarketServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var ports = TestPorts.FreePorts(2);
+        builder.UseSetting("Orleans:SiloPort", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

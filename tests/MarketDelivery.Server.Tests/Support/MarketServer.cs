@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MarketDelivery.Contracts.Accounts;
 using MarketDelivery.Domain;
 using MarketDelivery.Server.Hosting;
+using MarketDelivery.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -70,7 +70,7 @@ public sealed class MarketServer : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Postgres", _postgres);
         builder.UseSetting("Orleans:ClusterId", _clusterId);
         builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
-        var ports = FreePorts(2);
+        var ports = TestPorts.FreePorts(2);
         builder.UseSetting("Orleans:SiloPort", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureServices(services =>
@@ -78,32 +78,6 @@ public sealed class MarketServer : WebApplicationFactory<Program>
             services.AddSingleton(new MarketClock(Time));
             _services?.Invoke(services);
         });
-    }
-
-    public static int FreePort() => FreePorts(1)[0];
-
-    /// <summary>
-    /// Distinct free ports: every listener stays open until all are taken, so one call never hands out a port twice
-    /// (one at a time, the kernel may give the same port again, and a server then collides with its own silo).
-    /// </summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = new List<TcpListener>(count);
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listeners.Add(listener);
-                listener.Start();
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
     }
 
     private static JsonSerializerOptions CreateJson()

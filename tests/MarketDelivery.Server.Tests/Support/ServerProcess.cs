@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using MarketDelivery.Contracts.Accounts;
+using MarketDelivery.Testing;
 using Npgsql;
 
 namespace MarketDelivery.Server.Tests.Support;
@@ -56,7 +57,7 @@ public sealed class ServerProcess : IDisposable
     /// <summary>A server and silo on PostgreSQL in cluster <paramref name="clusterId"/>, on free ports; more settings as <c>--Key value</c> pairs.</summary>
     public static ServerProcess Start(string name, string connectionString, string clusterId, params string[] settings)
     {
-        var ports = MarketServer.FreePorts(3);
+        var ports = TestPorts.FreePorts(3);
         var port = ports[0];
         string[] args =
         [
