@@ -117,9 +117,9 @@ public sealed class DispatcherFailedWriteTests(GrainClusterFixture fixture) : IC
         fixture.Services.Time.SetUtcNow(DispatchDriver.WaveDue);
         Assert.NotNull(DispatchDriver.CourierOf(await driver.Dispatcher.PlanNow(), order));
 
-        // "Plan now" does not cancel a debounced re-plan asked for before it (the courier's start of shift, or the
-        // wave released by an order's late message). Such a re-plan is stored and shown after "plan now" answered,
-        // so the board is read once the district has none left, right before its storage goes away.
+        // A debounced re-plan asked for after "plan now" (the wave released by an order's late message) is stored and
+        // shown after "plan now" answered, so the board is read once the district has none left, right before its
+        // storage goes away.
         await replans.WhenNonePending();
         Assert.True(replans.Scheduled > 0, "no debounced re-plan was seen: the timer diagnostics are not reaching the test");
         var before = await driver.Dispatcher.GetBoard();

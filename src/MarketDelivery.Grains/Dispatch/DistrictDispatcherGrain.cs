@@ -141,7 +141,7 @@ public sealed class DistrictDispatcherGrain(
                 ScheduleReplan();
                 break;
             case ReplanRequest.Now:
-                await Replan("requested");
+                await ReplanNow();
                 break;
         }
 
@@ -196,6 +196,28 @@ public sealed class DistrictDispatcherGrain(
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Plans at once. That plan covers every change a debounced re-plan is waiting for, so the debounced one is dropped
+    /// instead of solving the same inputs again a moment later, and asked for again if this one fails.
+    /// </summary>
+    private async Task ReplanNow()
+    {
+        var pending = _replanTimer is not null;
+        var pendingInsertOnly = !_fullReplanPending;
+        _replanTimer?.Dispose();
+        _replanTimer = null;
+        _fullReplanPending = false;
+        try
+        {
+            await Replan("requested");
+        }
+        catch when (pending)
+        {
+            ScheduleReplan(pendingInsertOnly);
+            throw;
+        }
     }
 
     /// <summary>Debounces re-plans: every change within the window is planned by one solve.</summary>

@@ -28,6 +28,9 @@ public sealed class DistrictReplans : IObserver<GrainTimerEvents.TimerEvent>, ID
     /// <summary>How many debounced re-plans were scheduled since watching began.</summary>
     public int Scheduled { get; private set; }
 
+    /// <summary>How many debounced re-plans were dropped without planning (disposed before their tick) since watching began.</summary>
+    public int Dropped { get; private set; }
+
     /// <summary>Starts watching; re-plans scheduled before this call are not seen.</summary>
     public static DistrictReplans Watch(TestSiloServices services) => new(services.Dispatch.ReplanDebounce);
 
@@ -73,7 +76,11 @@ public sealed class DistrictReplans : IObserver<GrainTimerEvents.TimerEvent>, ID
                     break;
                 // The re-plan's tick disposes its own timer before planning: it stays pending until the tick stops.
                 case GrainTimerEvents.Disposed disposed when !_ticking.Contains(disposed.Timer):
-                    _pending.Remove(disposed.Timer);
+                    if (_pending.Remove(disposed.Timer))
+                    {
+                        Dropped++;
+                    }
+
                     break;
             }
 
