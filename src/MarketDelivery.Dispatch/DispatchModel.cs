@@ -140,7 +140,7 @@ public sealed record DispatchSettings
     /// than lateness, so a busy fleet eats into margins before it makes anyone late. Lateness (reported in
     /// <see cref="PlannedStop.Lateness"/>, limited by <see cref="MaxLateness"/>) counts from the booked window end.
     /// </summary>
-    public TimeSpan DeliveryMargin { get; init; } = TimeSpan.FromMinutes(35);
+    public TimeSpan DeliveryMargin { get; init; } = TimeSpan.FromMinutes(45);
 
     /// <summary>A minute inside <see cref="DeliveryMargin"/> costs this share of a minute late (0 to 1).</summary>
     public double DeliveryMarginCostShare { get; init; } = 0.25;

@@ -119,7 +119,7 @@ internal static class Usage
             --full-replans 1|0       trigger re-plans search the whole plan like the grain (1, default) or insert only (0)
             --replan-period-min M    also a full re-plan every M minutes (default off)
             --ready-first 1|0        pick up ready bags before waiting for one still being picked (default 0)
-            --margin-min M           the planner's delivery margin: slack kept in each window's last M min (default 35)
+            --margin-min M           the planner's delivery margin: slack kept in each window's last M min (default 45)
             --margin-cost-share X    a minute inside the margin costs X of a late minute (default 0.25)
             --hard-share X           share of a full plan's search work for the hard-window pass (default the planner's, 0.8)
             --wave-lead-min M, --release-when-ready N, --debounce-min M, --lateness-cost X,

@@ -122,10 +122,10 @@ public class SettingsTests
     }
 
     [Fact]
-    public void The_default_margin_is_35_minutes_at_a_quarter_of_the_lateness_cost()
+    public void The_default_margin_is_45_minutes_at_a_quarter_of_the_lateness_cost()
     {
         var settings = new DispatchSettings();
-        Assert.Equal(TimeSpan.FromMinutes(35), settings.DeliveryMargin);
+        Assert.Equal(TimeSpan.FromMinutes(45), settings.DeliveryMargin);
         Assert.Equal(0.25, settings.DeliveryMarginCostShare);
     }
 
