@@ -19,9 +19,7 @@ public sealed class AuthHost(string environment, IReadOnlyDictionary<string, str
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
-        var ports = TestPorts.FreePorts(2);
-        builder.UseSetting("Orleans:SiloPort", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:GatewayPort", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseFreeSiloPorts();
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

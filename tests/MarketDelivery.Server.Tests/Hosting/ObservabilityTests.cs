@@ -1,7 +1,6 @@
 using System.Net;
 using MarketDelivery.Server.Hosting;
 using MarketDelivery.Server.Tests.Support;
-using MarketDelivery.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,9 +69,7 @@ public sealed class ObservabilityTests(ServerFixture fixture) : IClassFixture<Se
             builder.UseEnvironment("Development");
             builder.UseSetting("ConnectionStrings:Postgres", postgres);
             builder.UseSetting("Orleans:ClusterId", "observability-test");
-            var ports = TestPorts.FreePorts(2);
-            builder.UseSetting("Orleans:SiloPort", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
-            builder.UseSetting("Orleans:GatewayPort", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseFreeSiloPorts();
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using MarketDelivery.Contracts.Accounts;
 using MarketDelivery.Domain;
 using MarketDelivery.Server.Hosting;
-using MarketDelivery.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -70,9 +69,7 @@ public sealed class MarketServer : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Postgres", _postgres);
         builder.UseSetting("Orleans:ClusterId", _clusterId);
         builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
-        var ports = TestPorts.FreePorts(2);
-        builder.UseSetting("Orleans:SiloPort", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:GatewayPort", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseFreeSiloPorts();
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(new MarketClock(Time));
