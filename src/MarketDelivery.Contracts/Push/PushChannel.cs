@@ -42,7 +42,7 @@ public static class PushEvents
 
 /// <summary>
 /// Sends an event to the clients of one group, on every server. The host implements it (SignalR across silos through
-/// grain observers); grains only see this. Best-effort: it never fails the grain's command.
+/// a grain service per silo); grains only see this. Best-effort: it never fails the grain's command.
 /// </summary>
 public interface IPushNotifier
 {

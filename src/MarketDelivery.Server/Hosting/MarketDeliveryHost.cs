@@ -52,12 +52,11 @@ public static class MarketDeliveryHost
                 o.AddFilter<HubAccessFilter>();
             })
             .AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
-        // Pushes reach every silo's hub through Orleans itself (grain observers listed by a directory grain): no broker.
-        builder.Services.AddSingleton(PushOptions.From(config));
-        builder.Services.AddSingleton<HubObserver>();
+        // Pushes reach every silo's hub through Orleans itself (a grain service per silo, addressed by membership): no broker.
+        builder.Services.AddSingleton<LocalHub>();
+        builder.Services.AddSingleton<HubServiceClient>();
         builder.Services.AddSingleton<ClusterPushNotifier>();
         builder.Services.AddSingleton<IPushNotifier>(sp => sp.GetRequiredService<ClusterPushNotifier>());
-        builder.Services.AddSingleton<HubRegistration>();
         var dispatch = DispatchOptionsFrom(config);
         builder.Services.AddSingleton(OrderOptionsFrom(config));
         builder.Services.AddFaultTestHooks(config);
@@ -69,6 +68,7 @@ public static class MarketDeliveryHost
         builder.UseOrleans(silo =>
         {
             silo.UseMarketDeliveryPersistence(persistence);
+            silo.AddGrainService<HubService>();
             // Tests and demos may tick faster than Orleans' one-minute floor for reminders.
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, dispatch.TickPeriod.Ticks)));
             if (persistence.Kind == DatabaseKind.PostgreSql)
@@ -79,8 +79,7 @@ public static class MarketDeliveryHost
                 silo.ConfigureEndpoints(address, persistence.SiloPort, persistence.GatewayPort, listenOnAnyHostAddress: !string.IsNullOrWhiteSpace(host));
             }
         });
-        // After the silo's own hosted service, so both start once the silo is up.
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<HubRegistration>());
+        // After the silo's own hosted service, so the push loop starts once the silo is up.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterPushNotifier>());
         builder.AddMarketDeliveryObservability();
         builder.AddMarketDeliveryAuthentication();

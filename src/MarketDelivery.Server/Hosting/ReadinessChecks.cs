@@ -82,13 +82,13 @@ public sealed class SiloReadinessCheck(IGrainFactory grains, ILocalSiloDetails s
     }
 }
 
-/// <summary>This silo's hub is in the cluster's hub directory, so pushes made on any silo reach its clients.</summary>
-public sealed class PushReadinessCheck(MarketDelivery.Server.Hubs.HubRegistration registration) : IHealthCheck
+/// <summary>This silo's hub service runs, so pushes made on any silo reach its clients.</summary>
+public sealed class PushReadinessCheck(MarketDelivery.Server.Hubs.LocalHub hub) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(registration.Registered
-            ? HealthCheckResult.Healthy("This silo's hub is registered for cross-silo pushes.")
-            : HealthCheckResult.Unhealthy("This silo's hub is not registered for cross-silo pushes yet."));
+        Task.FromResult(hub.ReachableFromCluster
+            ? HealthCheckResult.Healthy("This silo's hub service runs: pushes from every silo reach its clients.")
+            : HealthCheckResult.Unhealthy("This silo's hub service has not started: pushes from other silos would miss its clients."));
 }
 
 /// <summary>A call that only the local grain runtime has to serve: no state, no other silo.</summary>

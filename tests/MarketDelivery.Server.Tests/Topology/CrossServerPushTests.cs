@@ -212,13 +212,25 @@ public sealed class CrossServerPushTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await rider2.PostJson("/api/couriers/push-rider-1/shift/end", null)).Status);
     }
 
-    private static async Task<List<JsonObject>> ReadUntil(ChannelReader<JsonObject> reader, Func<JsonObject, bool> done)
+    /// <summary>The pushes up to the first that is <paramref name="done"/>; fails with what arrived and both servers' logs.</summary>
+    private async Task<List<JsonObject>> ReadUntil(ChannelReader<JsonObject> reader, Func<JsonObject, bool> done)
     {
         var seen = new List<JsonObject>();
         using var timeout = new CancellationTokenSource(HubClient.Patience);
         while (true)
         {
-            var next = await reader.ReadAsync(timeout.Token);
+            JsonObject next;
+            try
+            {
+                next = await reader.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                var logs = string.Join("\n", _servers.Select(s => s.Output));
+                throw new TimeoutException(
+                    $"no matching push in {HubClient.Patience}; received: {string.Join(" | ", seen.Select(s => s.ToJsonString()))}\n{logs}");
+            }
+
             seen.Add(next);
             if (done(next))
             {
