@@ -149,19 +149,22 @@ public sealed record DispatchSettings
     public TimeSpan IncrementalTimeLimit { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// A district plan covers several markets in one search and gets their solve limits together, up to this many
-    /// markets' worth, so that a district's re-plan waits a bounded time (see <see cref="ForMarkets"/>).
+    /// A district plan covers several markets in one search and gets more solver time the more markets it covers, up to
+    /// this many markets' worth, so that a district's re-plan waits a bounded time (see <see cref="ForMarkets"/>).
     /// </summary>
-    public int MaxMarketsPerSolve { get; init; } = 4;
+    public int MaxMarketsPerSolve { get; init; } = 3;
 
     /// <summary>
-    /// These settings for a plan of <paramref name="markets"/> markets: both solve limits times the number of markets
-    /// (at most <see cref="MaxMarketsPerSolve"/>). A district's plan is the markets' plans in one, so it gets the
-    /// solver time they would get apart; at a market's limits a plan twice the size is cut short and rides more.
+    /// These settings for a plan of <paramref name="markets"/> markets: both solve limits times the square of the number
+    /// of markets (counted up to <see cref="MaxMarketsPerSolve"/>). The search's moves pair stops with stops, so a plan
+    /// n times a market's size needs about n² times the work for the same search; with only n times (the markets' time
+    /// apart) the two-market district rode more than its markets did apart and needed a courier more (Simulation
+    /// README, "Issue 10").
     /// </summary>
     public DispatchSettings ForMarkets(int markets)
     {
-        var scale = Math.Clamp(markets, 1, Math.Max(1, MaxMarketsPerSolve));
+        var counted = Math.Clamp(markets, 1, Math.Max(1, MaxMarketsPerSolve));
+        var scale = counted * counted;
         return scale == 1 ? this : this with { SolveTimeLimit = SolveTimeLimit * scale, IncrementalTimeLimit = IncrementalTimeLimit * scale };
     }
 

@@ -108,7 +108,7 @@ internal static class Usage
             --district-fleet N       with --district: N couriers in all, split evenly over its markets (the remainder one
                                      each to the first markets listed: 7 = amsa 4 + gildong 3)
             --district-solve-scale X the district run's solve limits times X (default: as the district dispatcher grain,
-                                     the markets' limits together, at most 4 markets' worth; 1: one market's limits)
+                                     a market's limits times n² for n markets, n up to 3; 1: one market's limits)
             --couriers-per-market N  fleet size per market (default: one courier per 8.5 orders of an average slot,
                                      --orders-per-courier-slot X; 60 % scooters, --scooters-per-market N)
             --out PATH               HTML report (default artifacts/simulation/report.html)

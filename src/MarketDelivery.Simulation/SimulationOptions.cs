@@ -16,7 +16,7 @@ public sealed record SimulationOptions
     public int? DistrictFleet { get; init; }
     /// <summary>
     /// The district run's solve limits are the markets' times this. Null (the default) plans as the district dispatcher
-    /// grain does (<see cref="MarketDelivery.Dispatch.DispatchSettings.ForMarkets"/>: the markets' limits together);
+    /// grain does (<see cref="MarketDelivery.Dispatch.DispatchSettings.ForMarkets"/>: a market's limits times n² for n markets);
     /// 1 gives the district plan one market's limits.
     /// </summary>
     public double? DistrictSolveScale { get; init; }

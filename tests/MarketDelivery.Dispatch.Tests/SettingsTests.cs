@@ -24,18 +24,18 @@ public class SettingsTests
     }
 
     [Fact]
-    public void A_district_plan_gets_its_markets_solve_limits_together_up_to_the_cap()
+    public void A_district_plan_gets_the_square_of_its_markets_times_the_solve_limits_up_to_the_cap()
     {
         var market = new DispatchSettings { SolveTimeLimit = TimeSpan.FromSeconds(2), IncrementalTimeLimit = TimeSpan.FromMilliseconds(250) };
 
         Assert.Same(market, market.ForMarkets(1));
         Assert.Same(market, market.ForMarkets(0));
         var two = market.ForMarkets(2);
-        Assert.Equal(TimeSpan.FromSeconds(4), two.SolveTimeLimit);
-        Assert.Equal(TimeSpan.FromMilliseconds(500), two.IncrementalTimeLimit);
+        Assert.Equal(TimeSpan.FromSeconds(8), two.SolveTimeLimit);
+        Assert.Equal(TimeSpan.FromSeconds(1), two.IncrementalTimeLimit);
         Assert.Equal(market with { SolveTimeLimit = two.SolveTimeLimit, IncrementalTimeLimit = two.IncrementalTimeLimit }, two);
-        Assert.Equal(TimeSpan.FromSeconds(8), market.ForMarkets(9).SolveTimeLimit);
-        Assert.Equal(TimeSpan.FromSeconds(6), (market with { MaxMarketsPerSolve = 3 }).ForMarkets(9).SolveTimeLimit);
+        Assert.Equal(TimeSpan.FromSeconds(18), market.ForMarkets(9).SolveTimeLimit);
+        Assert.Equal(TimeSpan.FromSeconds(8), (market with { MaxMarketsPerSolve = 2 }).ForMarkets(9).SolveTimeLimit);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class HubService(GrainId grainId, Silo silo, ILoggerFactory logger
 }
 
 /// <summary>Addresses the <see cref="HubService"/> of any silo.</summary>
-public sealed class HubServiceClient(IServiceProvider services) : GrainServiceClient<IHubService>(services), IGrainServiceClient<IHubService>
+public sealed class HubServiceClient(IServiceProvider services) : GrainServiceClient<IHubService>(services)
 {
     public IHubService On(SiloAddress silo) => GetGrainService(silo);
 }
