@@ -10,21 +10,6 @@ using Orleans.Runtime;
 
 namespace MarketDelivery.Grains.Dispatch;
 
-/// <summary>A live order as the dispatcher tracks it, in memory (rebuilt from the stored orders on activation).</summary>
-public sealed class DispatchOrderEntry
-{
-    public OrderSummary Summary { get; set; } = null!;
-    /// <summary>When the bags are (expected to be) at the hand-over point.</summary>
-    public DateTimeOffset ExpectedReadyAt { get; set; }
-}
-
-/// <summary>How many live orders a slot has, and how many of them wait ready at the hand-over point.</summary>
-internal sealed class SlotCount
-{
-    public int Orders { get; set; }
-    public int Ready { get; set; }
-}
-
 [GenerateSerializer, Alias("md.WaveEntry")]
 public sealed class WaveEntry
 {
@@ -67,13 +52,8 @@ public sealed class DispatcherGrain(
 {
     private const string TickReminder = "dispatch-tick";
 
-    /// <summary>How an order update touches the plan.</summary>
-    private enum OrderChange { None, Added, Changed, Removed }
-
     /// <summary>The market's live orders, from the order store and the orders' messages.</summary>
-    private readonly Dictionary<string, DispatchOrderEntry> _orders = [];
-    /// <summary>Live and ready orders per slot, kept with <see cref="_orders"/> so a change costs the same however many there are.</summary>
-    private readonly Dictionary<string, SlotCount> _slots = [];
+    private readonly MarketOrderBook _orders = new(options.ExpectedPickTime);
     /// <summary>Feed position read up to, and the one read up to a tick earlier, from which the next catch-up reads.</summary>
     private long _feedRead;
     private long _feedSafe;
@@ -90,10 +70,8 @@ public sealed class DispatcherGrain(
     /// <summary>When the district last took a hand-off (real time, as its debounce and solve run in real time).</summary>
     private long _handedOffAtMs = Environment.TickCount64;
 
-    /// <summary>The market's part of the district's plan in force, as the district last sent it.</summary>
-    private DistrictPlanPart? _part;
-    /// <summary>Parts taken since the last re-plan (roster changes), for the board's version.</summary>
-    private int _rosterChanges;
+    /// <summary>The board, with the market's part of the district's plan in force as the district last sent it.</summary>
+    private readonly MarketBoard _board = new();
 
     private DispatcherState S => state.State;
 
@@ -131,36 +109,8 @@ public sealed class DispatcherGrain(
     /// <summary>Updates the tracked order; adds the wave of a new slot. Idempotent by the order's version.</summary>
     private OrderChange Apply(OrderSummary order)
     {
-        _orders.TryGetValue(order.OrderId, out var held);
-        var before = held?.Summary;
-        if (before is not null && before.Version >= order.Version)
-        {
-            return OrderChange.None;
-        }
-
-        if (!OrderLife.IsLive(order.Status))
-        {
-            // Delivered, cancelled, or returned to the market (staff send it out again later).
-            if (!_orders.Remove(order.OrderId))
-            {
-                return OrderChange.None;
-            }
-
-            Count(before!, -1);
-            return OrderChange.Removed;
-        }
-
-        var entry = held ?? new DispatchOrderEntry();
-        entry.Summary = order;
-        entry.ExpectedReadyAt = order.ReadyAt ?? Later(entry.ExpectedReadyAt, (order.PlacedAt ?? order.UpdatedAt) + options.ExpectedPickTime);
-        _orders[order.OrderId] = entry;
-        if (before is not null)
-        {
-            Count(before, -1);
-        }
-
-        Count(order, +1);
-        if (!S.Waves.ContainsKey(order.SlotId))
+        var change = _orders.Apply(order);
+        if (OrderLife.IsLive(order.Status) && !S.Waves.ContainsKey(order.SlotId))
         {
             S.Waves[order.SlotId] = new WaveEntry
             {
@@ -172,19 +122,8 @@ public sealed class DispatcherGrain(
             _wavesChanged = true;
         }
 
-        return before is null ? OrderChange.Added
-            : before.Status != order.Status || before.WeightGrams != order.WeightGrams ? OrderChange.Changed
-            : OrderChange.None;
+        return change;
     }
-
-    private void Count(OrderSummary order, int delta)
-    {
-        var slot = _slots.TryGetValue(order.SlotId, out var held) ? held : _slots[order.SlotId] = new SlotCount();
-        slot.Orders += delta;
-        slot.Ready += order.Status == OrderStatus.ReadyForPickup ? delta : 0;
-    }
-
-    private int OrdersOf(string slotId) => _slots.TryGetValue(slotId, out var slot) ? slot.Orders : 0;
 
     /// <summary>Plans around an applied change: stores a new wave, hands a released wave's change over, releases due waves.</summary>
     private async Task React(OrderSummary order, OrderChange change)
@@ -253,7 +192,7 @@ public sealed class DispatcherGrain(
         var late = false;
 
         // A merchant past the expected ready time: assume a further delay and plan around it.
-        foreach (var entry in _orders.Values.Where(e => e.Summary.Status is OrderStatus.Placed or OrderStatus.Picking))
+        foreach (var entry in _orders.Entries.Where(e => e.Summary.Status is OrderStatus.Placed or OrderStatus.Picking))
         {
             if (IsReleased(entry.Summary.SlotId) && entry.ExpectedReadyAt + options.MerchantLateAllowance < now)
             {
@@ -262,10 +201,10 @@ public sealed class DispatcherGrain(
             }
         }
 
-        foreach (var old in S.Waves.Values.Where(w => w.SlotEnd < now - TimeSpan.FromDays(1) && OrdersOf(w.SlotId) == 0).ToList())
+        foreach (var old in S.Waves.Values.Where(w => w.SlotEnd < now - TimeSpan.FromDays(1) && _orders.OrdersOf(w.SlotId) == 0).ToList())
         {
             S.Waves.Remove(old.SlotId);
-            _slots.Remove(old.SlotId);
+            _orders.ForgetSlot(old.SlotId);
             _wavesChanged = true;
         }
 
@@ -300,16 +239,10 @@ public sealed class DispatcherGrain(
             return false;
         }
 
-        var planned = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var route in _part?.Routes ?? [])
-        {
-            planned.UnionWith(route.Stops.Select(s => s.OrderId));
-        }
-
-        planned.UnionWith((_part?.Unassigned ?? []).Select(u => u.OrderId));
+        var planned = _board.PlannedOrderIds();
         // Carried orders are left out: one whose courier the district does not know (gone off shift in a crash) is
         // rightly not planned, and handing it over again would not change that.
-        return _orders.Values.Any(e =>
+        return _orders.Entries.Any(e =>
             e.Summary.Status != OrderStatus.OutForDelivery && IsToPlan(e.Summary) && !planned.Contains(e.Summary.OrderId));
     }
 
@@ -328,25 +261,10 @@ public sealed class DispatcherGrain(
 
     public async Task ShowPlan(DistrictPlanPart part)
     {
-        if (Take(part))
+        if (_board.Take(part))
         {
             await push.PublishAsync(PushGroups.Market(MarketId), PushEvents.Dispatch, Board());
         }
-    }
-
-    /// <summary>Keeps the newer part of the district's plan (more re-plans first); false for one already held (or older).</summary>
-    private bool Take(DistrictPlanPart part)
-    {
-        if (_part is not null && (_part.Replans, _part.Sequence).CompareTo((part.Replans, part.Sequence)) >= 0)
-        {
-            return false;
-        }
-
-        // A part of the same re-plan is a roster change (a courier started or ended a shift): the board must still look
-        // newer to a client that has it, or the client would drop the push as already seen.
-        _rosterChanges = _part is not null && _part.Replans == part.Replans ? _rosterChanges + 1 : 0;
-        _part = part;
-        return true;
     }
 
     /// <summary>
@@ -363,7 +281,7 @@ public sealed class DispatcherGrain(
             var part = await District.SubmitOrders(ToPlan(asked));
             _handOffOwed = null;
             _handedOffAtMs = Environment.TickCount64;
-            newer = Take(part);
+            newer = _board.Take(part);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -398,27 +316,8 @@ public sealed class DispatcherGrain(
         }, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
 
     /// <summary>What the district plans of this market: orders of released waves, and every order a courier carries.</summary>
-    private MarketOrders ToPlan(ReplanRequest replan)
-    {
-        var orders = new List<PlanningOrder>();
-        foreach (var entry in _orders.Values.OrderBy(e => e.Summary.OrderId, StringComparer.Ordinal))
-        {
-            var o = entry.Summary;
-            if (!IsToPlan(o))
-            {
-                continue;
-            }
-
-            var carried = o.Status == OrderStatus.OutForDelivery;
-
-            var stage = carried ? PlanningOrderState.OutForDelivery
-                : o.Status == OrderStatus.ReadyForPickup ? PlanningOrderState.ReadyAtMarket : PlanningOrderState.Picking;
-            orders.Add(new PlanningOrder(o.OrderId, o.Destination, o.SlotStart, o.SlotEnd, entry.ExpectedReadyAt, o.WeightGrams, o.Bags,
-                stage, o.CourierId, o.Fresh));
-        }
-
-        return new MarketOrders(MarketId, ++_sequence, [.. orders], replan, _activation);
-    }
+    private MarketOrders ToPlan(ReplanRequest replan) =>
+        new(MarketId, ++_sequence, [.. _orders.ToPlan(IsToPlan)], replan, _activation);
 
     /// <summary>An order the district plans: one of a released wave, or one a courier carries.</summary>
     private bool IsToPlan(OrderSummary order) =>
@@ -430,13 +329,12 @@ public sealed class DispatcherGrain(
         var released = false;
         foreach (var wave in S.Waves.Values.Where(w => w.ReleasedAt is null))
         {
-            var ready = _slots.TryGetValue(wave.SlotId, out var slot) ? slot.Ready : 0;
-            if (options.Waves.ShouldRelease(now, wave.SlotStart, ready))
+            if (options.Waves.ShouldRelease(now, wave.SlotStart, _orders.ReadyOf(wave.SlotId)))
             {
                 wave.ReleasedAt = now;
                 released = true;
                 logger.LogInformation("Market {MarketId}: wave {SlotId} released with {Orders} orders", MarketId, wave.SlotId,
-                    OrdersOf(wave.SlotId));
+                    _orders.OrdersOf(wave.SlotId));
             }
         }
 
@@ -450,21 +348,7 @@ public sealed class DispatcherGrain(
 
     private bool IsReleased(string slotId) => S.Waves.TryGetValue(slotId, out var wave) && wave.ReleasedAt is not null;
 
-    /// <summary>The market's waves with its part of the district's plan; an order that left since is not shown unassigned.</summary>
-    private DispatchBoard Board() => new(
-        MarketId,
-        [.. S.Waves.Values.OrderBy(w => w.SlotStart).Select(w => new WaveView(w.SlotId, w.SlotStart, w.SlotEnd, w.ReleaseAt, w.ReleasedAt,
-            OrdersOf(w.SlotId)))],
-        _part?.Routes ?? [], [.. (_part?.Unassigned ?? []).Where(u => _orders.ContainsKey(u.OrderId))],
-        _part?.Replans ?? 0, _part?.LastPlannedAt, _part?.LastSolveMilliseconds, _part?.Violations ?? [], Version: BoardVersion,
-        Couriers: _part?.Couriers ?? []);
-
-    /// <summary>
-    /// The re-plan count, in thousands, plus the roster changes since: it grows with every board pushed. After this
-    /// grain re-activates the roster count starts again, so until the next re-plan a client may take a roster-only push
-    /// for one it has (it reads the board again on reconnect or the next plan).
-    /// </summary>
-    private int BoardVersion => ((_part?.Replans ?? 0) * 1000) + Math.Min(_rosterChanges, 999);
+    private DispatchBoard Board() => _board.Render(MarketId, S.Waves.Values, _orders);
 
     /// <summary>The tick never stops: it is how the dispatcher catches up with orders whose message was lost.</summary>
     private async Task EnsureTicking()
@@ -474,6 +358,4 @@ public sealed class DispatcherGrain(
             await this.RegisterOrUpdateReminder(TickReminder, options.TickPeriod, options.TickPeriod);
         }
     }
-
-    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -9,9 +9,6 @@ using Microsoft.Extensions.Logging;
 
 namespace MarketDelivery.Grains.Dispatch;
 
-/// <summary>What the plan in force tells an order: its courier and ETA, or why it has none.</summary>
-internal readonly record struct OrderAssignment(string? CourierId, DateTimeOffset? Eta, string? Note);
-
 /// <summary>
 /// What the district dispatcher stores: the couriers on shift and the plan in force, bounded by the fleet. The
 /// markets' orders are not stored here: each market dispatcher rebuilds them from the order store and hands them
@@ -51,12 +48,8 @@ public sealed class DistrictDispatcherGrain(
     private Dictionary<string, string> _marketOf = [];
     private List<(string MarketId, UnassignedView Order)> _unassigned = [];
     private List<string> _violations = [];
-    /// <summary>What the plan in force tells each order, and what each order has acknowledged.</summary>
-    private readonly Dictionary<string, OrderAssignment> _assigned = [];
-    private readonly Dictionary<string, OrderAssignment> _told = [];
-    /// <summary>Couriers and markets that have not acknowledged their route or part of the plan in force.</summary>
-    private readonly HashSet<string> _routesOwed = [];
-    private readonly HashSet<string> _partsOwed = [];
+    /// <summary>Couriers, orders and markets that have yet to take the plan in force.</summary>
+    private readonly PlanDeliveryLedger _owed = new();
     /// <summary>Orders the markets' parts between re-plans (roster changes); seeded from the clock so a later activation's usually win.</summary>
     private long _partSequence = DateTime.UtcNow.Ticks;
     private IGrainTimer? _fanOutRetry;
@@ -74,16 +67,16 @@ public sealed class DistrictDispatcherGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // The plan in force may not have reached everyone before the last activation ended: send it again.
+        _owed.OweRoutes(S.Routes.Select(r => r.CourierId));
         foreach (var route in S.Routes)
         {
-            _routesOwed.Add(route.CourierId);
             foreach (var stop in route.Stops.Where(s => s.Kind == RouteStopKind.Delivery))
             {
-                _assigned[stop.OrderId] = new OrderAssignment(route.CourierId, stop.Eta, null);
+                _owed.Assign(stop.OrderId, new OrderAssignment(route.CourierId, stop.Eta, null));
             }
         }
 
-        if (_routesOwed.Count > 0)
+        if (_owed.OwesAnything)
         {
             RetryFanOutSoon();
         }
@@ -113,7 +106,7 @@ public sealed class DistrictDispatcherGrain(
         {
             // The boards' rosters change even when there is nothing to plan.
             _partSequence++;
-            _partsOwed.UnionWith(DistrictSnapshot.MarketsOf(courier, district));
+            _owed.OweParts(DistrictSnapshot.MarketsOf(courier, district));
             RetryFanOutSoon();
         }
 
@@ -161,18 +154,12 @@ public sealed class DistrictDispatcherGrain(
         {
             // Gone from the market's orders (delivered, cancelled, returned): nothing more to tell it.
             _marketOf.Remove(orderId);
-            _assigned.Remove(orderId);
-            _told.Remove(orderId);
+            _owed.Forget(orderId);
         }
 
         foreach (var order in orders.Orders)
         {
-            // The order no longer holds what it was told (a failed delivery cleared its courier and it was sent out
-            // again): tell it again, even if the next plan says the same.
-            if (_told.TryGetValue(order.OrderId, out var told) && told.CourierId != order.CourierId)
-            {
-                _told.Remove(order.OrderId);
-            }
+            _owed.ForgetToldIfCourierIsNot(order.OrderId, order.CourierId);
         }
     }
 
@@ -286,23 +273,15 @@ public sealed class DistrictDispatcherGrain(
 
         // The plan in force is owed to every courier on shift (an empty route for those without stops), every
         // planned order and every market's board; FanOut sends what is owed and retries until each has taken it.
-        _routesOwed.UnionWith(snapshot.Couriers.Select(c => c.CourierId));
-        _assigned.Clear();
+        _owed.OweRoutes(snapshot.Couriers.Select(c => c.CourierId));
         var notes = _unassigned.ToDictionary(u => u.Order.OrderId, u => u.Order.Message);
-        foreach (var order in snapshot.Orders)
+        _owed.ReplaceAssignments(snapshot.Orders.Select(order =>
         {
             var planned = plan.EtaOf(order.OrderId);
-            _assigned[order.OrderId] = new OrderAssignment(planned?.CourierId, planned?.Eta, notes.GetValueOrDefault(order.OrderId));
-        }
-
-        // What was told to orders no longer planned is forgotten, so this grows with the live orders only.
-        foreach (var orderId in _told.Keys.Where(id => !_assigned.ContainsKey(id)).ToList())
-        {
-            _told.Remove(orderId);
-        }
-
+            return KeyValuePair.Create(order.OrderId, new OrderAssignment(planned?.CourierId, planned?.Eta, notes.GetValueOrDefault(order.OrderId)));
+        }));
         _partSequence++;
-        _partsOwed.UnionWith(district.MarketIds);
+        _owed.OweParts(district.MarketIds);
         await FanOut();
     }
 
@@ -321,22 +300,19 @@ public sealed class DistrictDispatcherGrain(
     private async Task FanOut()
     {
         var now = clock.GetUtcNow();
-        var routes = _routesOwed.Where(S.Couriers.ContainsKey).ToList();
-        _routesOwed.IntersectWith(routes);
-        var orders = _assigned.Where(a => !_told.TryGetValue(a.Key, out var told) || told != a.Value).ToList();
         var calls = new List<Task>();
-        foreach (var courierId in routes)
+        foreach (var courierId in _owed.RoutesOwed(S.Couriers.ContainsKey))
         {
             var route = S.Routes.Find(r => r.CourierId == courierId)
                         ?? new CourierRouteView(courierId, District is { } d ? HomeMarketOf(courierId, d) : DistrictId, now, [], 0);
-            calls.Add(Acknowledged(GrainFactory.GetGrain<ICourierGrain>(courierId).AssignRoute(route), () => _routesOwed.Remove(courierId)));
+            calls.Add(Acknowledged(GrainFactory.GetGrain<ICourierGrain>(courierId).AssignRoute(route), () => _owed.RouteTaken(courierId)));
         }
 
-        foreach (var (orderId, assignment) in orders)
+        foreach (var (orderId, assignment) in _owed.OrdersOwed())
         {
             calls.Add(Acknowledged(
                 GrainFactory.GetGrain<IOrderGrain>(orderId).PlanDelivery(assignment.CourierId, assignment.Eta, assignment.Note),
-                () => _told[orderId] = assignment));
+                () => _owed.OrderTold(orderId, assignment)));
         }
 
         await Task.WhenAll(calls);
@@ -345,19 +321,16 @@ public sealed class DistrictDispatcherGrain(
         // Market dispatchers take their part interleaved: one may be waiting on this grain right now.
         if (District is { } district)
         {
-            await Task.WhenAll(_partsOwed.ToList().Select(marketId => Acknowledged(
+            await Task.WhenAll(_owed.PartsOwed().Select(marketId => Acknowledged(
                 GrainFactory.GetGrain<IDispatcherGrain>(marketId).ShowPlan(PartFor(district, marketId)),
-                () => _partsOwed.Remove(marketId))));
+                () => _owed.PartTaken(marketId))));
         }
 
-        if (OwesUpdates())
+        if (_owed.OwesAnything)
         {
             RetryFanOutSoon();
         }
     }
-
-    private bool OwesUpdates() =>
-        _routesOwed.Count > 0 || _partsOwed.Count > 0 || _assigned.Any(a => !_told.TryGetValue(a.Key, out var told) || told != a.Value);
 
     /// <summary>
     /// How long one fan-out call is waited for. A market dispatcher may be waiting on this grain (its hand-off) while

@@ -9,8 +9,15 @@ namespace MarketDelivery.Server.Hubs;
 /// <summary>This silo's SignalR hub: sends a batch of pushes to the groups' clients connected here.</summary>
 public sealed class LocalHub(IHubContext<MarketHub> hub, ILogger<LocalHub> logger)
 {
+    // Written by the hub service on the silo's scheduler, read by readiness checks on the thread pool.
+    private volatile bool _reachableFromCluster;
+
     /// <summary>True while this silo's <see cref="HubService"/> runs: pushes made on other silos reach the clients here.</summary>
-    public bool ReachableFromCluster { get; set; }
+    public bool ReachableFromCluster
+    {
+        get => _reachableFromCluster;
+        set => _reachableFromCluster = value;
+    }
 
     public async Task Push(ImmutableArray<PushMessage> messages)
     {
