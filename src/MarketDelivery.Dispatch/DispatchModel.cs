@@ -200,6 +200,14 @@ public sealed record DispatchSettings
     public double HardWindowShare { get; init; } = 0.8;
 
     /// <summary>
+    /// Share of the hard-window pass's work (0 to 1) held back for a second hard-window pass from the first's routes.
+    /// When the first (every delivery done before its margin) placed every order, the second goes on with the same
+    /// problem; when not, a fleet short of capacity at that hour, it searches to the booked window ends, so what any
+    /// plan can deliver on time is placed before margins are weighed. 0: one pass.
+    /// </summary>
+    public double BookedEndPassShare { get; init; }
+
+    /// <summary>
     /// The search's work budget per second of time limit (the routing library's <c>SolveOptions.WorkUnitsPerSecond</c>);
     /// null keeps the library's calibration. A longer time limit with a proportionally lower rate plans as a quiet
     /// machine would within the shorter limit, however busy this one is (the simulator's <c>--slow-cpu</c>).

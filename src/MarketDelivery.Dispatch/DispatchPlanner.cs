@@ -183,11 +183,41 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             return solver.Solve(problem, options with { Strategy = firstStrategy }, ct);
         }
         var hard = HardWindows.Of(problem, travel, ct);
-        var first = solver.Solve(hard, options with { TimeLimit = Rest() * share, WorkTime = work * share, Strategy = firstStrategy }, ct);
+        var held = Math.Clamp(settings.BookedEndPassShare, 0, 0.95);
+        var firstWork = work * share * (1 - held);
+        var first = solver.Solve(hard, options with { TimeLimit = Rest() * (share * (1 - held)), WorkTime = firstWork, Strategy = firstStrategy }, ct);
 
         var lockedOf = (problem.InitialRoutes ?? []).ToDictionary(r => r.VehicleId, StringComparer.Ordinal);
+        if (held > 0 && WarmFrom(first, lockedOf) is { } fromFirst)
+        {
+            // The held-back work goes on searching the same problem when every order fitted before its margin; when not,
+            // the fleet is short at that hour, and it searches to the booked window ends, placing on time what any plan can.
+            var next = first.Unassigned.Count > 0 ? HardWindows.Of(problem, travel, ct, keepMargin: false) : hard;
+            first = solver.Solve(next with { InitialRoutes = fromFirst.Count > 0 ? fromFirst : null }, options with
+            {
+                TimeLimit = Rest() * (share * held / (1 - (share * (1 - held)))), WorkTime = work * share * held, Strategy = SolverStrategy.RuinRecreateOnly,
+            }, ct);
+        }
+
+        var warm = WarmFrom(first, lockedOf);
+        if (warm is null)
+        {
+            // The locks did not survive a hard-window pass (should not happen): search from the input.
+            return solver.Solve(problem, options with { TimeLimit = Rest(), WorkTime = secondWork }, ct);
+        }
+
+        var second = problem with { InitialRoutes = warm.Count > 0 ? warm : null };
+        return solver.Solve(second, options with { TimeLimit = Rest(), WorkTime = secondWork }, ct);
+    }
+
+    /// <summary>
+    /// A pass's routes as the next pass's warm start, each keeping the locked stops of the problem's initial route;
+    /// null when a route lost its locks or a locked route is missing.
+    /// </summary>
+    private static List<InitialRoute>? WarmFrom(RoutingPlan plan, Dictionary<string, InitialRoute> lockedOf)
+    {
         var warm = new List<InitialRoute>();
-        foreach (var r in first.Routes)
+        foreach (var r in plan.Routes)
         {
             var steps = r.Stops.Where(s => s.JobId is not null && s.Type is StopType.Job or StopType.Pickup or StopType.Delivery)
                 .Select(s => new StepRef(s.JobId!, s.Type switch
@@ -201,22 +231,20 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             {
                 if (!steps.Take(was.LockedCount).SequenceEqual(was.Steps.Take(was.LockedCount)))
                 {
-                    // The locks did not survive the first phase (should not happen): start the second from the input.
-                    return solver.Solve(problem, options with { TimeLimit = Rest(), WorkTime = secondWork }, ct);
+                    return null;
                 }
                 locked = was.LockedCount;
             }
             warm.Add(new InitialRoute(r.VehicleId, steps, locked));
         }
-        foreach (var r in problem.InitialRoutes ?? [])
+        foreach (var r in lockedOf.Values)
         {
             if (r.LockedCount > 0 && !warm.Any(w => w.VehicleId == r.VehicleId))
             {
-                return solver.Solve(problem, options with { TimeLimit = Rest(), WorkTime = secondWork }, ct);
+                return null;
             }
         }
-        var second = problem with { InitialRoutes = warm.Count > 0 ? warm : null };
-        return solver.Solve(second, options with { TimeLimit = Rest(), WorkTime = secondWork }, ct);
+        return warm;
     }
 
     private static List<CourierRoute> MapRoutes(BuiltProblem built, RoutingProblem problem, RoutingPlan result)

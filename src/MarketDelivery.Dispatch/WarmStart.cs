@@ -132,9 +132,10 @@ internal static class WarmStart
 /// </summary>
 internal static class HardWindows
 {
-    public static RoutingProblem Of(RoutingProblem problem, ITravelMatrixSource travel, CancellationToken ct)
+    /// <param name="keepMargin">True: each delivery must be done when its margin starts; false: by the booked window end.</param>
+    public static RoutingProblem Of(RoutingProblem problem, ITravelMatrixSource travel, CancellationToken ct, bool keepMargin = true)
     {
-        static Visit Harden(Visit v, bool openEnded) => v.Policy == WindowPolicy.Hard
+        Visit Harden(Visit v, bool openEnded) => v.Policy == WindowPolicy.Hard
             ? v
             : v with
             {
@@ -146,7 +147,7 @@ internal static class HardWindows
                 // The first search keeps the whole margin: it must be done by the time the margin starts.
                 Window = v.Window is not { } w ? null
                     : openEnded ? new TimeWindow(w.Start, double.MaxValue)
-                    : new TimeWindow(w.Start, w.End - Math.Min(v.MarginSeconds, Math.Max(0, w.End - w.Start))),
+                    : new TimeWindow(w.Start, w.End - (keepMargin ? Math.Min(v.MarginSeconds, Math.Max(0, w.End - w.Start)) : 0)),
             };
 
         var hard = problem with

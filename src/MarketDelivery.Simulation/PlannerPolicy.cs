@@ -183,6 +183,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             DeliveryMarginCostShare = run.Options.DeliveryMarginCostShare,
             UsedCourierCost = run.Options.UsedCourierCost,
             HardWindowShare = run.Options.HardWindowShare,
+            BookedEndPassShare = run.Options.BookedEndPassShare,
         };
         var snapshot = new DispatchSnapshot(now, orders, couriers, Prune(_previous, active));
         var sw = Stopwatch.StartNew();

@@ -81,6 +81,9 @@ public sealed record SimulationOptions
     public double DeliveryMarginCostShare { get; init; } = Planner.DeliveryMarginCostShare;
     /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.HardWindowShare"/> (the planner's default unless given).</summary>
     public double HardWindowShare { get; init; } = Planner.HardWindowShare;
+
+    /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.BookedEndPassShare"/> (the planner's default unless given).</summary>
+    public double BookedEndPassShare { get; init; } = Planner.BookedEndPassShare;
     /// <summary>
     /// Dispatcher: trigger re-plans other than a new order search the whole plan (<c>Plan</c> within
     /// <see cref="WaveTimeLimit"/>), as the dispatcher grain does; false sends them down the insert-only path.
@@ -146,6 +149,7 @@ public sealed record SimulationOptions
                     "--full-replans" => o with { FullReplans = Value() is "1" or "true" or "on" },
                     "--replan-period-min" => o with { ReplanPeriod = Dbl() is var v && v > 0 ? TimeSpan.FromMinutes(v) : null },
                     "--hard-share" => o with { HardWindowShare = Dbl() },
+                    "--booked-end-share" => o with { BookedEndPassShare = Dbl() },
                     "--ready-first" => o with { ReadyFirst = Value() is "1" or "true" or "on" },
                     "--noise-sigma" => o with { TravelNoiseSigma = Dbl() },
                     "--shortage-prob" => o with { ShortageProbability = Dbl() },
@@ -176,6 +180,10 @@ public sealed record SimulationOptions
         if (o.District is not null && o.Markets.Count > 0)
         {
             errors.Add("--district and --markets exclude each other (a district names its markets).");
+        }
+        if (!(o.BookedEndPassShare is >= 0 and < 1))
+        {
+            errors.Add("--booked-end-share must be at least 0 and below 1.");
         }
         if (!(o.HardWindowShare is > 0 and < 1))
         {

@@ -44,6 +44,10 @@ public static class WaveBench
                     return 2;
                 case "--hard-pass": tuning = tuning with { HardWindowPass = v != "0" }; break;
                 case "--courier-cost": tuning = tuning with { UsedCourierCost = double.Parse(v, CultureInfo.InvariantCulture) }; break;
+                case "--margin-min": tuning = tuning with { DeliveryMargin = TimeSpan.FromMinutes(double.Parse(v, CultureInfo.InvariantCulture)) }; break;
+                case "--booked-end-share": tuning = tuning with { BookedEndPassShare = double.Parse(v, CultureInfo.InvariantCulture) }; break;
+                case "--margin-share": tuning = tuning with { DeliveryMarginCostShare = double.Parse(v, CultureInfo.InvariantCulture) }; break;
+                case "--lateness-cost": tuning = tuning with { LatenessCostPerMinute = double.Parse(v, CultureInfo.InvariantCulture) }; break;
                 // The work a quiet machine does in the limits, on a busy one: limits times K, the search's work rate over K.
                 case "--slow-cpu": slow = Math.Max(1, double.Parse(v, CultureInfo.InvariantCulture)); break;
                 default:
