@@ -19,32 +19,32 @@ public class BookedEndPassTests
     private static int Late(DispatchPlan plan) =>
         plan.Routes.SelectMany(r => r.Stops).Count(s => s.Kind == PlannedStopKind.Delivery && s.Lateness > TimeSpan.Zero);
 
+    /// <summary>The snapshot planned in one hard-window pass and with half of it held back; the latter is sound and serves all.</summary>
+    private (DispatchSolution OnePass, DispatchSolution Held) PlanBothWays(DispatchSnapshot snapshot)
+    {
+        var onePass = _planner.Solve(snapshot, Settings);
+        var held = _planner.Solve(snapshot, Settings with { BookedEndPassShare = 0.5 });
+        AssertSound(held.Plan);
+        Assert.Empty(held.Plan.Unassigned);
+        Assert.Equal("work budget", held.Routing.Summary!.StoppedBy);
+        return (onePass, held);
+    }
+
     [Fact]
     public void A_fleet_short_before_the_margins_delivers_more_orders_by_the_booked_end()
     {
         // 50 orders for three scooters: not all can be done 45 minutes before 13:00; by 13:00 they can.
-        var snapshot = ThreeCouriers(50, seed: 1);
+        var (onePass, held) = PlanBothWays(ThreeCouriers(50, seed: 1));
 
-        var onePass = _planner.Solve(snapshot, Settings);
-        var held = _planner.Solve(snapshot, Settings with { BookedEndPassShare = 0.5 });
-
-        AssertSound(held.Plan);
-        Assert.Empty(held.Plan.Unassigned);
         Assert.True(Late(onePass.Plan) > 0, "the wave should be short of capacity before the margins");
         Assert.True(Late(held.Plan) < Late(onePass.Plan), $"late with the booked-end pass: {Late(held.Plan)}, without: {Late(onePass.Plan)}");
-        Assert.Equal("work budget", held.Routing.Summary!.StoppedBy);
     }
 
     [Fact]
     public void A_fleet_with_room_gets_no_late_order_either_way()
     {
-        var snapshot = ThreeCouriers(45, seed: 5);
+        var (onePass, held) = PlanBothWays(ThreeCouriers(45, seed: 5));
 
-        var onePass = _planner.Solve(snapshot, Settings);
-        var held = _planner.Solve(snapshot, Settings with { BookedEndPassShare = 0.5 });
-
-        AssertSound(held.Plan);
-        Assert.Empty(held.Plan.Unassigned);
         Assert.Equal(0, Late(onePass.Plan));
         Assert.Equal(0, Late(held.Plan));
     }
