@@ -122,8 +122,9 @@ internal static class Usage
             --margin-min M           the planner's delivery margin: slack kept in each window's last M min (default 45)
             --margin-cost-share X    a minute inside the margin costs X of a late minute (default 0.25)
             --hard-share X           share of a full plan's search work for the hard-window pass (default the planner's, 0.8)
-            --booked-end-share X     share of the soft-window pass's work for a hard-window pass to the booked ends when
-                                     not every order fits before its margin (default the planner's, 0: none)
+            --booked-end-share X     share of the hard-window pass's work held back for a second pass from its routes,
+                                     to the booked window ends when not every order fitted before its margin
+                                     (default the planner's, 0: one pass)
             --wave-lead-min M, --release-when-ready N, --debounce-min M, --lateness-cost X,
             --noise-sigma S, --shortage-prob P, --curve w7,w8,..., --date yyyy-MM-dd,
             --baseline-only, --dispatcher-only, --per-market 1|0 (a district: also our dispatcher per market, default 1)
