@@ -16,8 +16,7 @@ internal sealed class PlanDeliveryLedger
     private readonly HashSet<string> _routesOwed = [];
     private readonly HashSet<string> _partsOwed = [];
 
-    public bool OwesAnything =>
-        _routesOwed.Count > 0 || _partsOwed.Count > 0 || _assigned.Any(a => !_told.TryGetValue(a.Key, out var told) || told != a.Value);
+    public bool OwesAnything => _routesOwed.Count > 0 || _partsOwed.Count > 0 || _assigned.Any(IsOwed);
 
     public void OweRoutes(IEnumerable<string> courierIds) => _routesOwed.UnionWith(courierIds);
 
@@ -68,8 +67,11 @@ internal sealed class PlanDeliveryLedger
         return routes;
     }
 
-    public List<KeyValuePair<string, OrderAssignment>> OrdersOwed() =>
-        [.. _assigned.Where(a => !_told.TryGetValue(a.Key, out var told) || told != a.Value)];
+    public List<KeyValuePair<string, OrderAssignment>> OrdersOwed() => [.. _assigned.Where(IsOwed)];
+
+    /// <summary>The order was never told this assignment (or was told something else since).</summary>
+    private bool IsOwed(KeyValuePair<string, OrderAssignment> assigned) =>
+        !_told.TryGetValue(assigned.Key, out var told) || told != assigned.Value;
 
     public List<string> PartsOwed() => [.. _partsOwed];
 
