@@ -183,9 +183,11 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             return solver.Solve(problem, options with { Strategy = firstStrategy }, ct);
         }
         var hard = HardWindows.Of(problem, travel, ct);
+        // Shares of the whole search: the first hard-window pass, and the part of the hard pass held back after it.
         var held = Math.Clamp(settings.BookedEndPassShare, 0, 0.95);
-        var firstWork = work * share * (1 - held);
-        var first = solver.Solve(hard, options with { TimeLimit = Rest() * (share * (1 - held)), WorkTime = firstWork, Strategy = firstStrategy }, ct);
+        var firstShare = share * (1 - held);
+        var heldShare = share * held;
+        var first = solver.Solve(hard, options with { TimeLimit = Rest() * firstShare, WorkTime = work * firstShare, Strategy = firstStrategy }, ct);
 
         var lockedOf = (problem.InitialRoutes ?? []).ToDictionary(r => r.VehicleId, StringComparer.Ordinal);
         if (held > 0 && WarmFrom(first, lockedOf) is { } fromFirst)
@@ -195,7 +197,8 @@ public sealed class DispatchPlanner(ITravelMatrixSource? travel = null)
             var next = first.Unassigned.Count > 0 ? HardWindows.Of(problem, travel, ct, keepMargin: false) : hard;
             first = solver.Solve(next with { InitialRoutes = fromFirst.Count > 0 ? fromFirst : null }, options with
             {
-                TimeLimit = Rest() * (share * held / (1 - (share * (1 - held)))), WorkTime = work * share * held, Strategy = SolverStrategy.RuinRecreateOnly,
+                // Rest() is what the first pass left, 1 - firstShare of the whole.
+                TimeLimit = Rest() * (heldShare / (1 - firstShare)), WorkTime = work * heldShare, Strategy = SolverStrategy.RuinRecreateOnly,
             }, ct);
         }
 
