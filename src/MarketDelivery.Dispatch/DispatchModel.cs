@@ -129,6 +129,11 @@ public sealed record DispatchSettings
     public TimeSpan DeliveryService { get; init; } = TimeSpan.FromMinutes(3);
     /// <summary>Lateness is allowed (soft windows) so a plan exists when not everything fits; each late minute costs this much, in metres of travel.</summary>
     public double LatenessCostPerMinute { get; init; } = 2_000;
+    /// <summary>
+    /// A late order costs this much once, in metres, besides its late minutes: the plan then weighs how many orders
+    /// are late, not only by how many minutes (minutes alone may spread a shortfall over many orders). 0: minutes only.
+    /// </summary>
+    public double LateOrderCost { get; init; }
     /// <summary>The latest a delivery may still be planned after its window closes; beyond it the order stays unassigned.</summary>
     public TimeSpan MaxLateness { get; init; } = TimeSpan.FromMinutes(60);
 

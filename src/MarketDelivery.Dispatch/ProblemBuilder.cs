@@ -66,6 +66,7 @@ internal static class ProblemBuilder
 
         // A minute inside a delivery's margin costs this share of a late minute, the same for every order.
         var marginCost = settings.LatenessCostPerMinute * Math.Max(0, settings.DeliveryMarginCostShare);
+        var lateOrderCost = Math.Max(0, settings.LateOrderCost);
         var rejected = new List<UnassignedOrder>();
         var orders = new Dictionary<string, DispatchOrder>(StringComparer.Ordinal);
         var jobs = new List<Job>();
@@ -88,7 +89,7 @@ internal static class ProblemBuilder
             {
                 // The goods are with the courier: delivered whatever happens, so lateness is unbounded (and reported).
                 var delivery = new Visit(Place(o.Destination), settings.DeliveryService.TotalSeconds, new TimeWindow(windowStart, windowEnd),
-                    WindowPolicy.Soft, settings.LatenessCostPerMinute, MaxLatenessSeconds: null, margin, marginCost);
+                    WindowPolicy.Soft, settings.LatenessCostPerMinute, MaxLatenessSeconds: null, margin, marginCost, lateOrderCost);
                 var courierId = o.CourierId ?? string.Empty;
                 jobs.Add(new Job(o.OrderId, delivery, amount, [SkillOf(courierId)]));
                 if (!onBoardLoad.TryGetValue(courierId, out var load))
@@ -104,7 +105,7 @@ internal static class ProblemBuilder
                 var ready = Sec(o.ReadyAt);
                 var pickup = new Visit(Place(o.HandOver), settings.PickupService.TotalSeconds, new TimeWindow(ready, double.MaxValue));
                 var delivery = new Visit(Place(o.Destination), settings.DeliveryService.TotalSeconds, new TimeWindow(windowStart, windowEnd),
-                    WindowPolicy.Soft, settings.LatenessCostPerMinute, settings.MaxLateness.TotalSeconds, margin, marginCost);
+                    WindowPolicy.Soft, settings.LatenessCostPerMinute, settings.MaxLateness.TotalSeconds, margin, marginCost, lateOrderCost);
                 shipments.Add(new Shipment(o.OrderId, pickup, delivery, amount, o.MaxRide?.TotalSeconds,
                     bound ? [MarketSkillOf(o.MarketId)] : null));
             }

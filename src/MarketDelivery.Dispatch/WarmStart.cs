@@ -141,6 +141,7 @@ internal static class HardWindows
             {
                 Policy = WindowPolicy.Hard,
                 LatenessCostPerMinute = 0,
+                LateFixedCost = 0,
                 MaxLatenessSeconds = null,
                 MarginSeconds = 0,
                 MarginCostPerMinute = 0,

@@ -179,6 +179,7 @@ public sealed class PlannerPolicy(DispatchPlanner planner) : DispatchPolicy
             PickupService = MarketRun.PickupService,
             DeliveryService = MarketRun.DeliveryService,
             LatenessCostPerMinute = run.Options.LatenessCostPerMinute,
+            LateOrderCost = run.Options.LateOrderCost,
             DeliveryMargin = run.Options.DeliveryMargin,
             DeliveryMarginCostShare = run.Options.DeliveryMarginCostShare,
             UsedCourierCost = run.Options.UsedCourierCost,

@@ -125,6 +125,7 @@ internal static class Usage
             --booked-end-share X     share of the hard-window pass's work held back for a second pass from its routes,
                                      to the booked window ends when not every order fitted before its margin
                                      (default the planner's, 0: one pass)
+            --late-order-cost X      metres charged once per late order besides its late minutes (default the planner's, 0)
             --wave-lead-min M, --release-when-ready N, --debounce-min M, --lateness-cost X,
             --noise-sigma S, --shortage-prob P, --curve w7,w8,..., --date yyyy-MM-dd,
             --baseline-only, --dispatcher-only, --per-market 1|0 (a district: also our dispatcher per market, default 1)

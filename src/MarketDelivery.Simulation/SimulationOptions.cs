@@ -73,6 +73,8 @@ public sealed record SimulationOptions
     public TimeSpan MerchantLateThreshold { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>Dispatcher: cost of a late minute, metres (the planner's default).</summary>
     public double LatenessCostPerMinute { get; init; } = Planner.LatenessCostPerMinute;
+    /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.LateOrderCost"/>, metres once per late order (the planner's default).</summary>
+    public double LateOrderCost { get; init; } = Planner.LateOrderCost;
     /// <summary>Dispatcher: cost of using a courier at all, metres (the planner's default).</summary>
     public double UsedCourierCost { get; init; } = Planner.UsedCourierCost;
     /// <summary>Dispatcher: <see cref="MarketDelivery.Dispatch.DispatchSettings.DeliveryMargin"/> (the planner's default unless given).</summary>
@@ -143,6 +145,7 @@ public sealed record SimulationOptions
                     "--release-when-ready" => o with { ReleaseWhenReady = Int() },
                     "--debounce-min" => o with { ReplanDebounce = TimeSpan.FromMinutes(Dbl()) },
                     "--lateness-cost" => o with { LatenessCostPerMinute = Dbl() },
+                    "--late-order-cost" => o with { LateOrderCost = Dbl() },
                     "--used-courier-cost" => o with { UsedCourierCost = Dbl() },
                     "--margin-min" or "--buffer-min" => o with { DeliveryMargin = TimeSpan.FromMinutes(Dbl()) },
                     "--margin-cost-share" => o with { DeliveryMarginCostShare = Dbl() },
@@ -180,6 +183,10 @@ public sealed record SimulationOptions
         if (o.District is not null && o.Markets.Count > 0)
         {
             errors.Add("--district and --markets exclude each other (a district names its markets).");
+        }
+        if (!(o.LateOrderCost >= 0) || !double.IsFinite(o.LateOrderCost))
+        {
+            errors.Add("--late-order-cost must be a non-negative number of metres.");
         }
         if (!(o.BookedEndPassShare is >= 0 and < 1))
         {

@@ -48,6 +48,7 @@ public static class WaveBench
                 case "--booked-end-share": tuning = tuning with { BookedEndPassShare = double.Parse(v, CultureInfo.InvariantCulture) }; break;
                 case "--margin-share": tuning = tuning with { DeliveryMarginCostShare = double.Parse(v, CultureInfo.InvariantCulture) }; break;
                 case "--lateness-cost": tuning = tuning with { LatenessCostPerMinute = double.Parse(v, CultureInfo.InvariantCulture) }; break;
+                case "--late-order-cost": tuning = tuning with { LateOrderCost = double.Parse(v, CultureInfo.InvariantCulture) }; break;
                 // The work a quiet machine does in the limits, on a busy one: limits times K, the search's work rate over K.
                 case "--slow-cpu": slow = Math.Max(1, double.Parse(v, CultureInfo.InvariantCulture)); break;
                 default:

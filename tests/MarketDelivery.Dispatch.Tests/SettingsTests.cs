@@ -70,6 +70,19 @@ public class SettingsTests
         Assert.InRange(even.WorkUnits, mostlyHard.WorkUnits * 2.2, mostlyHard.WorkUnits * 2.8);
     }
 
+    [Fact]
+    public void The_late_order_cost_prices_each_delivery_once_but_not_the_hard_window_pass()
+    {
+        var snapshot = new DispatchSnapshot(Now, Wave(6), [Courier("c1")]);
+        var problem = ProblemBuilder.Build(snapshot, Fast() with { LateOrderCost = 30_000 }).Problem;
+
+        Assert.All(problem.Shipments, s => Assert.Equal((30_000d, 0d), (s.Delivery.LateFixedCost, s.Pickup.LateFixedCost)));
+        Assert.All(ProblemBuilder.Build(snapshot, Fast()).Problem.Shipments, s => Assert.Equal(0, s.Delivery.LateFixedCost));
+        // The hard-window pass plans no lateness, so nothing is late there to price.
+        var hard = HardWindows.Of(problem, new MarketDelivery.Routing.Travel.GreatCircleTravelSource(), CancellationToken.None);
+        Assert.All(hard.Shipments, s => Assert.Equal(0, s.Delivery.LateFixedCost));
+    }
+
     private static string Describe(DispatchPlan plan) => string.Join(" | ", plan.Routes.Select(r =>
         r.CourierId + ": " + string.Join(" ", r.Stops.Select(s => $"{s.Kind}:{s.OrderId}"))));
 

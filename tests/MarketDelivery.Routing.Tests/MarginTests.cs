@@ -5,12 +5,48 @@ using static MarketDelivery.Routing.Tests.TestProblems;
 
 namespace MarketDelivery.Routing.Tests;
 
-/// <summary>A soft window's margin: graded lateness, a service cost cheaper than lateness.</summary>
+/// <summary>A soft window's graded prices: its margin (cheaper than lateness) and a late visit's fixed cost.</summary>
 public class MarginTests
 {
     // On the plane a unit of distance takes a second: 60 per minute is 1 per second.
-    private static Job Soft(string id, string loc, double end, double margin, double marginCost = 60, double lateCost = 120) =>
-        new(id, new Visit(loc, 0, new TimeWindow(0, end), WindowPolicy.Soft, lateCost, MaxLatenessSeconds: null, margin, marginCost), [1]);
+    private static Job Soft(string id, string loc, double end, double margin, double marginCost = 60, double lateCost = 120, double lateFixed = 0) =>
+        new(id, new Visit(loc, 0, new TimeWindow(0, end), WindowPolicy.Soft, lateCost, MaxLatenessSeconds: null, margin, marginCost, lateFixed), [1]);
+
+    /// <summary>
+    /// One van, a due by 100 to the east, b and c due by 220 to the west. East first: b and c 40 s late each (80 s,
+    /// two late). West first: a 120 s late (one late). Minutes alone choose east first; a fixed price per late visit
+    /// above 40 s of lateness chooses west first.
+    /// </summary>
+    private static RoutingProblem FewLateOrMany(double lateFixed) => Problem(
+        [L("depot", 0, 0), L("east", 100, 0), L("west", -60, 0)], [Van("v1", end: null)],
+        [Soft("a", "east", end: 100, margin: 0, lateFixed: lateFixed), Soft("b", "west", end: 220, margin: 0, lateFixed: lateFixed),
+            Soft("c", "west", end: 220, margin: 0, lateFixed: lateFixed)]);
+
+    [Fact]
+    public void A_fixed_price_per_late_visit_makes_fewer_visits_late_where_minutes_alone_spread_the_lateness()
+    {
+        var minutes = SolveValid(FewLateOrMany(lateFixed: 0));
+        Assert.Equal("a", Order(minutes.Routes.Single())[0]);
+        Assert.Equal(2, minutes.Routes.Single().Stops.Count(s => s.LatenessSeconds > 0));
+        Assert.Equal(80 * 2, minutes.Objective.LatenessCost, 6);
+
+        var counted = SolveValid(FewLateOrMany(lateFixed: 1_000));
+        Assert.Equal("a", Order(counted.Routes.Single())[^1]);
+        var late = Assert.Single(counted.Routes.Single().Stops, s => s.LatenessSeconds > 0);
+        Assert.Equal(120, late.LatenessSeconds, 6);
+        Assert.Equal((120 * 2) + 1_000, counted.Objective.LatenessCost, 6);
+    }
+
+    [Fact]
+    public void The_validator_counts_a_late_visits_fixed_price_and_rejects_a_negative_one()
+    {
+        var problem = FewLateOrMany(lateFixed: 1_000);
+        var plan = SolveValid(problem);
+        var hidden = plan with { Objective = plan.Objective with { LatenessCost = 240, Total = plan.Objective.Total - 1_000 } };
+        Assert.Contains(new PlanValidator(Plane).Validate(problem, hidden).Violations, v => v.Contains("lateness cost", StringComparison.Ordinal));
+
+        Assert.Throws<RoutingProblemException>(() => RoutingSolver.Validate(FewLateOrMany(lateFixed: -1)));
+    }
 
     [Fact]
     public void Minutes_inside_the_margin_cost_their_price_and_lateness_is_charged_on_top()

@@ -40,6 +40,8 @@ public enum TravelMode
 /// A soft window may also keep a margin: service starting in its last <see cref="MarginSeconds"/>
 /// costs <see cref="MarginCostPerMinute"/> per minute inside them (graded lateness: slack worth
 /// keeping, cheaper than lateness, which is charged on top past the end). Both are service costs.
+/// A soft window may also price being late at all: <see cref="LateFixedCost"/> once when service starts after the
+/// window ends, besides the per-minute cost (so a plan weighs how many visits are late, not only by how much).
 /// </summary>
 public sealed record Visit(
     string LocationId,
@@ -49,7 +51,8 @@ public sealed record Visit(
     double LatenessCostPerMinute = 0,
     double? MaxLatenessSeconds = null,
     double MarginSeconds = 0,
-    double MarginCostPerMinute = 0);
+    double MarginCostPerMinute = 0,
+    double LateFixedCost = 0);
 
 /// <summary>
 /// Per-vehicle cost coefficients. The objective adds, over every used route, the fixed cost, the

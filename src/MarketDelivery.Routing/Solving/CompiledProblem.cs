@@ -22,11 +22,13 @@ internal sealed class CompiledProblem
     public required double[] StepHardClose { get; init; }
     public required double[] StepSoftClose { get; init; }
     public required double[] StepLateCostPerSecond { get; init; }
+    /// <summary>Charged once when a soft window's service starts after it closes (0 for hard windows).</summary>
+    public required double[] StepLateFixedCost { get; init; }
     /// <summary>Where a soft window's margin starts (its soft close when it has none).</summary>
     public required double[] StepMarginOpen { get; init; }
     public required double[] StepMarginCostPerSecond { get; init; }
 
-    /// <summary>The service cost of starting step <paramref name="s"/> at <paramref name="start"/>: margin, then lateness.</summary>
+    /// <summary>The service cost of starting step <paramref name="s"/> at <paramref name="start"/>: margin, then lateness (fixed, then per second).</summary>
     public double LateCost(int s, double start)
     {
         if (!(start > StepMarginOpen[s]))
@@ -35,7 +37,13 @@ internal sealed class CompiledProblem
         }
         var soft = StepSoftClose[s];
         var cost = (Math.Min(start, soft) - StepMarginOpen[s]) * StepMarginCostPerSecond[s];
-        return start > soft ? cost + ((start - soft) * StepLateCostPerSecond[s]) : cost;
+        if (!(start > soft))
+        {
+            return cost;
+        }
+        // The fixed price only past a rounding error, as the validator counts it.
+        var fixedCost = start > soft + Eps ? StepLateFixedCost[s] : 0;
+        return cost + fixedCost + ((start - soft) * StepLateCostPerSecond[s]);
     }
     public required StepKind[] StepKinds { get; init; }
     public required int[] StepUnit { get; init; }
@@ -129,6 +137,7 @@ internal sealed class CompiledProblem
         var hard = new double[steps];
         var soft = new double[steps];
         var lateCost = new double[steps];
+        var lateFixed = new double[steps];
         var marginOpen = new double[steps];
         var marginCost = new double[steps];
         var kinds = new StepKind[steps];
@@ -157,6 +166,7 @@ internal sealed class CompiledProblem
                 soft[s] = w.End;
                 hard[s] = v.MaxLatenessSeconds is { } ml ? w.End + ml : double.MaxValue;
                 lateCost[s] = v.LatenessCostPerMinute / 60.0;
+                lateFixed[s] = v.LateFixedCost;
                 var margin = Math.Min(v.MarginSeconds, Math.Max(0, w.End - w.Start));
                 marginOpen[s] = w.End - margin;
                 marginCost[s] = margin > 0 ? v.MarginCostPerMinute / 60.0 : 0;
@@ -345,6 +355,7 @@ internal sealed class CompiledProblem
             StepHardClose = hard,
             StepSoftClose = soft,
             StepLateCostPerSecond = lateCost,
+            StepLateFixedCost = lateFixed,
             StepMarginOpen = marginOpen,
             StepMarginCostPerSecond = marginCost,
             StepKinds = kinds,

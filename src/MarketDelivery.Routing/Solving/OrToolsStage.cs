@@ -125,6 +125,7 @@ internal sealed class OrToolsStage
             var lo = (long)Math.Ceiling(cp.StepOpen[s] * TimeScale);
             var hi = Scale(cp.StepHardClose[s]);
             time.CumulVar(idx).SetRange(Math.Min(lo, hi), hi);
+            // OR-Tools' soft bounds are linear: a late visit's fixed cost is left to the search after this stage.
             if (cp.StepSoftClose[s] < cp.StepHardClose[s] && cp.StepLateCostPerSecond[s] > 0)
             {
                 var coef = Math.Max(1, (long)Math.Round(cp.StepLateCostPerSecond[s] / TimeScale * CostScale));

@@ -84,6 +84,10 @@ public static class ProblemChecker
             {
                 errors.Add($"{what}: lateness cost must be non-negative.");
             }
+            if (!(v.LateFixedCost >= 0) || !double.IsFinite(v.LateFixedCost))
+            {
+                errors.Add($"{what}: the fixed cost of being late must be a non-negative number.");
+            }
             if (!(v.MarginSeconds >= 0) || !double.IsFinite(v.MarginSeconds) || !(v.MarginCostPerMinute >= 0))
             {
                 errors.Add($"{what}: margin and its cost must be non-negative.");

@@ -167,6 +167,10 @@ public sealed class PlanValidator(ITravelMatrixSource travel, double tolerance =
                     if (visit.Policy == WindowPolicy.Soft)
                     {
                         totalLatenessCost += lateness * visit.LatenessCostPerMinute / 60.0;
+                        if (lateness > 1e-7)
+                        {
+                            totalLatenessCost += visit.LateFixedCost;
+                        }
                         // Minutes inside the margin (the window's last MarginSeconds, at most the whole window).
                         var marginStart = window.End - Math.Min(visit.MarginSeconds, Math.Max(0, window.End - window.Start));
                         totalLatenessCost += Math.Max(0, Math.Min(serviceStart, window.End) - marginStart) * visit.MarginCostPerMinute / 60.0;
