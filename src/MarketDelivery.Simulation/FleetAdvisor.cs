@@ -36,11 +36,12 @@ public sealed record AdvisedHour(TimeOnly Start, int Couriers, double CourierKm)
 public sealed record FleetTrial(int Fleet, double OnTimePct);
 
 /// <summary>
-/// The fleet for one market's day: the smallest full-day fleet whose simulated day reaches the target
-/// (<see cref="Fleet"/>), and per opening hour how many of its couriers were on the road at once and how far they rode.
+/// The fleet for one market's day, or a district's whose markets share couriers: the smallest full-day fleet whose
+/// simulated day reaches the target (<see cref="Fleet"/>), and per opening hour how many of its couriers were on the
+/// road at once and how far they rode. <see cref="DistrictId"/> is the market's id for a market alone.
 /// </summary>
 public sealed record FleetAdvice(
-    string MarketId,
+    string DistrictId,
     DateOnly Date,
     int Orders,
     int Fleet,
@@ -84,12 +85,47 @@ public static class FleetAdvisor
     {
         ArgumentNullException.ThrowIfNull(market);
         ArgumentNullException.ThrowIfNull(ordersPerSlot);
+        return Advise(District.Alone(market), [market], date, new Dictionary<string, IReadOnlyDictionary<string, int>> { [market.Id] = ordersPerSlot },
+            options, cancellationToken);
+    }
+
+    /// <summary>
+    /// The advice for a district whose markets share their couriers: the smallest fleet of the district's shared day
+    /// (as <c>sweep --district</c> simulates it) that keeps the target over all its orders, and per hour its couriers on
+    /// the road at once. <paramref name="ordersPerSlot"/> holds, per market id, the orders per slot template id. A district
+    /// of one market is that market's advice.
+    /// </summary>
+    public static FleetAdvice Advise(District district, IReadOnlyList<Market> markets, DateOnly date,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ordersPerSlot,
+        FleetAdvisorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(district);
+        ArgumentNullException.ThrowIfNull(markets);
+        ArgumentNullException.ThrowIfNull(ordersPerSlot);
+        if (markets.Count == 0)
+        {
+            throw new ArgumentException("A district's advice needs its markets.", nameof(markets));
+        }
         options ??= new FleetAdvisorOptions();
         var clock = Stopwatch.StartNew();
-        var day = options.Day with { Date = date, Markets = [market.Id] };
-        var demand = market.Slots.ToDictionary(t => t.Id, t => Math.Max(0, ordersPerSlot.GetValueOrDefault(t.Id)), StringComparer.Ordinal);
-        var orders = SelectOrders(market, date, demand, day);
-        var busiest = demand.Values.DefaultIfEmpty(0).Max();
+        var shared = markets.Count > 1;
+        var day = options.Day with { Date = date, Markets = [.. markets.Select(m => m.Id)], District = shared ? district.Id : null };
+        var orders = new List<SimOrder>();
+        // Orders per slot start: markets of a district book the same hours, and their couriers are shared at once.
+        var atOnce = new Dictionary<DateTimeOffset, int>();
+        foreach (var market in markets)
+        {
+            var asked = ordersPerSlot.GetValueOrDefault(market.Id);
+            var demand = market.Slots.ToDictionary(t => t.Id, t => Math.Max(0, asked?.GetValueOrDefault(t.Id) ?? 0), StringComparer.Ordinal);
+            orders.AddRange(SelectOrders(market, date, demand, day with { Markets = [market.Id], District = null }));
+            foreach (var t in market.Slots)
+            {
+                var start = market.SlotOn(date, t).Start;
+                atOnce[start] = atOnce.GetValueOrDefault(start) + demand[t.Id];
+            }
+        }
+        orders.Sort((a, b) => a.PlacedAt != b.PlacedAt ? a.PlacedAt.CompareTo(b.PlacedAt) : string.CompareOrdinal(a.OrderId, b.OrderId));
+        var busiest = atOnce.Values.DefaultIfEmpty(0).Max();
         var first = Math.Clamp((int)Math.Ceiling(busiest / options.MaxOrdersPerCourierPerSlot), 1, options.MaxFleet);
 
         var trials = new List<FleetTrial>();
@@ -98,8 +134,10 @@ public static class FleetAdvisor
         for (; fleet <= options.MaxFleet; fleet++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            // The couriers come from the generator (ids, modes, capacities, noise seeds); the orders are the selection.
-            var world = WorldGenerator.Generate([market], day with { OrdersPerMarket = 1, CouriersPerMarket = fleet }) with { Orders = orders };
+            // The couriers come from the generator (ids, modes, capacities, noise seeds; a district's fleet split over its
+            // markets as the sweep splits it); the orders are the selection.
+            var staffing = shared ? day with { OrdersPerMarket = 1, DistrictFleet = fleet } : day with { OrdersPerMarket = 1, CouriersPerMarket = fleet };
+            var world = WorldGenerator.Generate(markets, staffing) with { Orders = orders };
             run = DaySimulation.Run(world, DaySimulation.Dispatcher, day);
             var onTime = run.Orders.Count == 0 ? 100 : Kpis.Of(run).OnTimePct;
             trials.Add(new FleetTrial(fleet, onTime));
@@ -112,8 +150,8 @@ public static class FleetAdvisor
         fleet = Math.Min(fleet, options.MaxFleet);
         var kpis = Kpis.Of(run!);
         var reached = trials[^1].OnTimePct >= options.OnTimeTarget;
-        return new FleetAdvice(market.Id, date, orders.Count, fleet, reached, trials[^1].OnTimePct, kpis.CourierKm,
-            Hours(market, date, run!), trials, clock.Elapsed);
+        return new FleetAdvice(district.Id, date, orders.Count, fleet, reached, trials[^1].OnTimePct, kpis.CourierKm,
+            Hours(markets, date, run!), trials, clock.Elapsed);
     }
 
     /// <summary>
@@ -164,14 +202,15 @@ public static class FleetAdvisor
     /// courier waiting at the hand-over point for an order still being picked is one the hour could do without. Riding before opening or after closing counts in the first or last hour. An hour a
     /// delivery window covers gets at least one courier, since orders may still be booked for it.
     /// </summary>
-    private static List<AdvisedHour> Hours(Market market, DateOnly date, RunResult run)
+    private static List<AdvisedHour> Hours(IReadOnlyList<Market> markets, DateOnly date, RunResult run)
     {
-        var opens = market.OpeningHours.Opens;
-        var closes = market.OpeningHours.Closes;
+        // A district's day: from the first market to open to the last to close (its markets share a time zone).
+        var opens = markets.Min(m => m.OpeningHours.Opens);
+        var closes = markets.Max(m => m.OpeningHours.Closes);
         var hourCount = Math.Max(1, (int)Math.Ceiling((closes - opens).TotalHours));
-        var zone = market.TimeZone;
+        var zone = markets[0].TimeZone;
         var starts = Enumerable.Range(0, hourCount).Select(h => MarketTimeZones.At(zone, date, opens.AddHours(h))).ToList();
-        var windows = market.Slots.Select(t => market.SlotOn(date, t)).ToList();
+        var windows = markets.SelectMany(m => m.Slots.Select(t => m.SlotOn(date, t))).ToList();
         var hours = new List<AdvisedHour>(hourCount);
         var active = run.Couriers.Select(Active).ToList();
         for (var h = 0; h < hourCount; h++)

@@ -138,6 +138,7 @@ internal static class Usage
             (smallest fleet at >= 98 % on time in every seed, and the (seed, fleet) pairs where the dispatcher is less
             punctual than the baseline)
           dotnet run -c Release --project src/MarketDelivery.Simulation -- advise --markets amsa [--orders-per-market N]
+          dotnet run -c Release --project src/MarketDelivery.Simulation -- advise --district gangdong   (shared couriers)
             [--date yyyy-MM-dd]: the fleet advisor on the demand model's orders per slot (couriers and km per hour)
           dotnet run -c Release --project src/MarketDelivery.Simulation -- sweep --district gangdong --seeds 1..5 --couriers 10..16
             --couriers is the district's total fleet (split as --district-fleet); the district dispatcher against our
@@ -175,21 +176,26 @@ internal static class AdviseCli
     public static int Run(IReadOnlyList<string> args)
     {
         var options = SimulationOptions.Parse(args, out var errors);
-        if (errors.Count > 0 || options.Markets.Count != 1)
+        if (errors.Count > 0 || (options.Markets.Count != 1) == (options.District is null))
         {
-            Console.Error.WriteLine(string.Join(Environment.NewLine, errors.DefaultIfEmpty("advise needs --markets with one market id.")));
+            Console.Error.WriteLine(string.Join(Environment.NewLine, errors.DefaultIfEmpty("advise needs --markets with one market id, or --district.")));
             return 2;
         }
-        var market = DaySimulation.SelectMarkets(SeedDataLoader.Load(SeedDataLoader.FindDataDirectory()), options.Markets)[0];
-        var demand = FleetAdvisor.ModelDemand(market, options.Date, options);
-        Console.WriteLine("demand per slot: " + string.Join(", ", demand.Select(d => $"{d.Key} {d.Value}")));
-        var advice = FleetAdvisor.Advise(market, options.Date, demand);
+        var catalog = SeedDataLoader.Load(SeedDataLoader.FindDataDirectory());
+        var markets = DaySimulation.SelectMarkets(catalog, options);
+        var district = options.District is { } id ? catalog.FindDistrict(id)! : District.Alone(markets[0]);
+        var demand = markets.ToDictionary(m => m.Id, m => FleetAdvisor.ModelDemand(m, options.Date, options), StringComparer.Ordinal);
+        foreach (var (market, slots) in demand)
+        {
+            Console.WriteLine($"{market} demand per slot: " + string.Join(", ", slots.Select(d => $"{d.Key} {d.Value}")));
+        }
+        var advice = FleetAdvisor.Advise(district, markets, options.Date, demand);
         foreach (var h in advice.Hours)
         {
             Console.WriteLine(FormattableString.Invariant($"{h.Start:HH\\:mm} couriers={h.Couriers} km={h.CourierKm:0.0}"));
         }
         Console.WriteLine(FormattableString.Invariant(
-            $"ADVICE market={market.Id} orders={advice.Orders} fleet={advice.Fleet} peak={advice.PeakCouriers} courier_hours={advice.CourierHours} km={advice.CourierKm:0.0} on_time_pct={advice.OnTimePct:0.00} reached={advice.TargetReached} tried={string.Join(",", advice.Trials.Select(t => $"{t.Fleet}:{t.OnTimePct:0.0}"))} seconds={advice.Elapsed.TotalSeconds:0.0}"));
+            $"ADVICE {(markets.Count > 1 ? "district" : "market")}={advice.DistrictId} orders={advice.Orders} fleet={advice.Fleet} peak={advice.PeakCouriers} courier_hours={advice.CourierHours} km={advice.CourierKm:0.0} on_time_pct={advice.OnTimePct:0.00} reached={advice.TargetReached} tried={string.Join(",", advice.Trials.Select(t => $"{t.Fleet}:{t.OnTimePct:0.0}"))} seconds={advice.Elapsed.TotalSeconds:0.0}"));
         return 0;
     }
 }

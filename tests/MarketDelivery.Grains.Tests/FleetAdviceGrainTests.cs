@@ -29,5 +29,9 @@ public sealed class FleetAdviceGrainTests(GrainClusterFixture fixture) : IClassF
         Assert.False(cached.Computing);
         Assert.Equal(1, cached.Advice!.Run);
         Assert.True(cached.Advice.Fleet >= 1 && cached.Advice.Hours.Length > 0);
+        // A market in no district is a district of its own: its own slots and couriers.
+        Assert.Equal(("mangwon", "mangwon"), (cached.Advice.MarketId, cached.Advice.DistrictId));
+        Assert.Equal("mangwon", Assert.Single(cached.Advice.MarketIds));
+        Assert.All(cached.Advice.Slots, s => Assert.Equal("mangwon", s.MarketId));
     }
 }

@@ -59,6 +59,31 @@ public sealed class FleetAdvisorTests
     }
 
     [Fact]
+    public void A_district_is_advised_one_shared_fleet_for_all_its_markets_orders()
+    {
+        var catalog = SeedDataLoader.Load(SeedDataLoader.FindDataDirectory());
+        var district = catalog.FindDistrict("gangdong")!;
+        var markets = district.MarketIds.Select(id => catalog.FindMarket(id)!).ToList();
+        var demand = markets.ToDictionary(m => m.Id, m => (IReadOnlyDictionary<string, int>)Each(m, 5), StringComparer.Ordinal);
+
+        var advice = FleetAdvisor.Advise(district, markets, Date, demand, Fast);
+
+        Assert.Equal("gangdong", advice.DistrictId);
+        Assert.Equal(markets.Sum(m => 5 * m.Slots.Count), advice.Orders);
+        Assert.True(advice.TargetReached, string.Join(", ", advice.Trials));
+        Assert.Equal(markets.Min(m => m.OpeningHours.Opens), advice.Hours[0].Start);
+        Assert.Equal(markets.Max(m => m.OpeningHours.Closes).AddHours(-1), advice.Hours[^1].Start);
+        Assert.All(advice.Hours, h => Assert.InRange(h.Couriers, 0, advice.Fleet));
+        Assert.True(advice.CourierKm > 0);
+
+        // A market left without orders still has its windows: the district's couriers cover them for the other's orders.
+        var oneMarket = FleetAdvisor.Advise(district, markets, Date,
+            new Dictionary<string, IReadOnlyDictionary<string, int>> { [markets[1].Id] = Each(markets[1], 5) }, Fast);
+        Assert.Equal(5 * markets[1].Slots.Count, oneMarket.Orders);
+        Assert.True(oneMarket.Fleet <= advice.Fleet, $"{oneMarket.Fleet} couriers for one market's orders, {advice.Fleet} for both");
+    }
+
+    [Fact]
     public void A_day_without_orders_still_staffs_its_windows_with_one_courier()
     {
         var market = Mangwon();

@@ -10,8 +10,8 @@ public sealed record FleetAdviceHour(
     [property: Id(2)] double CourierKm);
 
 /// <summary>
-/// A delivery slot of the day: the orders booked now, the orders the advice plans for, and where that number comes
-/// from (<see cref="FleetAdviceBasis"/>).
+/// A delivery slot of the day at <see cref="MarketId"/>: the orders booked now, the orders the advice plans for, and
+/// where that number comes from (<see cref="FleetAdviceBasis"/>). Slot ids repeat across markets.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("md.FleetAdviceSlot")]
 public sealed record FleetAdviceSlot(
@@ -20,7 +20,8 @@ public sealed record FleetAdviceSlot(
     [property: Id(2)] DateTimeOffset End,
     [property: Id(3)] int Booked,
     [property: Id(4)] int Expected,
-    [property: Id(5)] string Basis);
+    [property: Id(5)] string Basis,
+    [property: Id(6)] string MarketId);
 
 /// <summary>Where a slot's expected orders come from.</summary>
 public static class FleetAdviceBasis
@@ -38,6 +39,9 @@ public static class FleetAdviceBasis
 /// <summary>
 /// The couriers a market needs on a day to deliver at least 98 % of the orders on time, from the simulator's day with
 /// the dispatcher: the smallest full-day fleet that reaches it, and per opening hour the couriers on the road at once.
+/// A market whose district shares couriers with other markets (<see cref="MarketIds"/> names more than one) gets the
+/// district's advice: the fleet the markets share, for all their orders and slots, planned as the district dispatcher
+/// plans them; <see cref="MarketId"/> is the market asked about.
 /// <see cref="Run"/> numbers the computations of the grain's activation (1 for its first), so a caller can tell a
 /// cached answer from a new one; <see cref="Updating"/> marks an old advice answered while a newer one is computed.
 /// </summary>
@@ -59,6 +63,9 @@ public sealed record FleetAdviceReport(
     [property: Id(13)] DateTimeOffset ComputedAt,
     [property: Id(14)] DateTimeOffset ExpiresAt,
     [property: Id(15)] double ComputeSeconds,
+    [property: Id(18)] string DistrictId,
+    [property: Id(19)] string DistrictName,
+    [property: Id(20)] ImmutableArray<string> MarketIds,
     [property: Id(16)] bool Updating = false,
     [property: Id(17)] int Run = 0);
 
@@ -69,8 +76,9 @@ public sealed record FleetAdviceAnswer(
     [property: Id(1)] bool Computing);
 
 /// <summary>
-/// The fleet advice of one market's day, keyed "{marketId}/{yyyy-MM-dd}": computed off the grain's turns, kept in
-/// memory until it expires or the bookings change. One activation in the cluster, so every server shares it.
+/// The fleet advice of one district's day, keyed "{districtId}/{yyyy-MM-dd}" (a market in no district is its own, with
+/// its id): computed off the grain's turns, kept in memory until it expires or the bookings of any of its markets
+/// change. One activation in the cluster, so every server and every market of the district shares it.
 /// </summary>
 [Alias("md.IFleetAdviceGrain")]
 public interface IFleetAdviceGrain : IGrainWithStringKey
@@ -83,9 +91,9 @@ public interface IFleetAdviceGrain : IGrainWithStringKey
     Task<FleetAdviceAnswer> Get(TimeSpan wait);
 }
 
-/// <summary>The advice grain's key.</summary>
+/// <summary>The advice grain's key: the district of the market asked about (the market's own id when it is in none).</summary>
 public static class FleetAdviceKeys
 {
-    public static string Of(string marketId, DateOnly date) =>
-        marketId + "/" + date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Of(string districtId, DateOnly date) =>
+        districtId + "/" + date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -10,10 +10,11 @@ using Orleans.Concurrency;
 namespace MarketDelivery.Grains.Markets;
 
 /// <summary>
-/// The fleet advice of one market's day (see <see cref="IFleetAdviceGrain"/>). Each call reads the slots' order counts
-/// (one small grouped query); the advice is reused while it is younger than <see cref="Lifetime"/> and was made for
-/// the same counts. A new one is simulated on the thread pool, never on the grain's turn; calls arriving meanwhile
-/// wait for that one computation. It keeps nothing durable: a new activation simply computes again.
+/// The fleet advice of one district's day (see <see cref="IFleetAdviceGrain"/>): for a market in no district, that
+/// market's; for markets sharing couriers, the fleet they share. Each call reads the slots' order counts of each market
+/// (one small grouped query per market and range); the advice is reused while it is younger than <see cref="Lifetime"/>
+/// and was made for the same counts. A new one is simulated on the thread pool, never on the grain's turn; calls
+/// arriving meanwhile wait for that one computation. It keeps nothing durable: a new activation simply computes again.
 /// Calls interleave, so each waits for the computation at most the wait it asks for, never also behind the waits of
 /// calls before it; drawing the demand model's day counts as computing too. A caller's time limit
 /// (<c>FleetAdviceApi</c> gives 4 s of an 8 s budget) is then spent only on a failure, not on a slow computation.
@@ -33,20 +34,24 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
     private FleetAdviceReport? _advice;
     private string? _adviceCounts;
     private Task<FleetAdviceReport>? _computing;
-    private Task<IReadOnlyDictionary<string, int>>? _model;
+    // The demand model's counts per market, drawn once per activation.
+    private readonly Dictionary<string, Task<IReadOnlyDictionary<string, int>>> _models = new(StringComparer.Ordinal);
     private int _runs;
 
     public async Task<FleetAdviceAnswer> Get(TimeSpan wait)
     {
         var waited = Task.Delay(wait);
-        var (market, date) = Parse(this.GetPrimaryKeyString());
+        var (district, markets, date) = Parse(this.GetPrimaryKeyString());
         var now = clock.GetUtcNow();
-        if (await ReadDemand(market, date, now, waited) is not { } demand)
+        // Every market's demand at once, so their demand models are drawn side by side within the one wait.
+        var reads = await Task.WhenAll(markets.Select(m => ReadDemand(district, m, date, now, waited)));
+        if (reads.Any(r => r is null))
         {
             return Pending();
         }
+        var demand = markets.Zip(reads, (m, slots) => new MarketDemand(m, slots!)).ToList();
 
-        var counts = FleetDemand.Key(demand);
+        var counts = string.Join(";", demand.Select(d => d.Market.Id + "=" + FleetDemand.Key(d.Slots)));
         if (_advice is not null && _adviceCounts == counts && now < _advice.ExpiresAt)
         {
             return new FleetAdviceAnswer(_advice, Computing: false);
@@ -54,7 +59,7 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
 
         if (_computing is null || _computing.IsCompleted)
         {
-            _computing = Compute(market, date, demand, counts);
+            _computing = Compute(district, date, demand, counts);
         }
 
         // A computation for other counts already running is waited for too: the next call sees the counts changed.
@@ -69,20 +74,24 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
     /// <summary>The advice held, marked as being updated, or none yet: a newer one is being computed.</summary>
     private FleetAdviceAnswer Pending() => new(_advice is null ? null : _advice with { Updating = true }, Computing: true);
 
-    private async Task<FleetAdviceReport> Compute(Market market, DateOnly date, IReadOnlyList<SlotDemand> demand, string counts)
+    private async Task<FleetAdviceReport> Compute(District district, DateOnly date, IReadOnlyList<MarketDemand> demand, string counts)
     {
         var started = clock.GetUtcNow();
         var run = ++_runs;
         try
         {
-            var expected = demand.ToDictionary(d => d.Slot.TemplateId, d => d.Expected, StringComparer.Ordinal);
+            var markets = demand.Select(d => d.Market).ToList();
+            var expected = demand.ToDictionary(
+                d => d.Market.Id,
+                d => (IReadOnlyDictionary<string, int>)d.Slots.ToDictionary(s => s.Slot.TemplateId, s => s.Expected, StringComparer.Ordinal),
+                StringComparer.Ordinal);
             var advice = await Task.Run(async () =>
             {
-                await BeforeStep(market, date, AdviceStep);
+                await BeforeStep(district, date, AdviceStep);
                 await OneAtATime.WaitAsync();
                 try
                 {
-                    return FleetAdvisor.Advise(market, date, expected);
+                    return FleetAdvisor.Advise(district, markets, date, expected);
                 }
                 finally
                 {
@@ -90,12 +99,13 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
                 }
             });
             var computedAt = clock.GetUtcNow();
+            var slots = demand.SelectMany(d => d.Slots.Select(s => (d.Market, Demand: s))).ToList();
             var report = new FleetAdviceReport(
-                market.Id,
+                markets[0].Id, // the API answers with the market asked about
                 date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                FleetDemand.Basis(demand),
+                FleetDemand.Basis([.. slots.Select(s => s.Demand)]),
                 advice.Orders,
-                demand.Sum(d => d.Booked),
+                slots.Sum(s => s.Demand.Booked),
                 advice.Fleet,
                 advice.PeakCouriers,
                 advice.CourierHours,
@@ -103,26 +113,30 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
                 Math.Round(advice.OnTimePct, 2),
                 advice.TargetReached,
                 [.. advice.Hours.Select(h => new FleetAdviceHour(h.Start.ToString("HH:mm", CultureInfo.InvariantCulture), h.Couriers, Math.Round(h.CourierKm, 1)))],
-                [.. demand.Select(d => new FleetAdviceSlot(d.Slot.SlotId, d.Slot.Start, d.Slot.End, d.Booked, d.Expected, d.Basis))],
+                [.. slots.Select(s => new FleetAdviceSlot(s.Demand.Slot.SlotId, s.Demand.Slot.Start, s.Demand.Slot.End, s.Demand.Booked, s.Demand.Expected,
+                    s.Demand.Basis, s.Market.Id))],
                 computedAt,
                 computedAt + Lifetime,
                 Math.Round(advice.Elapsed.TotalSeconds, 1),
+                district.Id,
+                district.Name,
+                [.. markets.Select(m => m.Id)],
                 Run: run);
             _advice = report;
             _adviceCounts = counts;
-            logger.LogInformation("Fleet advice for {Market} on {Date}: {Fleet} couriers for {Orders} orders ({Basis}), computed in {Seconds} s (waited {Waited} s)",
-                market.Id, report.Date, report.Fleet, report.Orders, report.Basis, report.ComputeSeconds, Math.Round((computedAt - started).TotalSeconds, 1));
+            logger.LogInformation("Fleet advice for {District} on {Date}: {Fleet} couriers for {Orders} orders of {Markets} market(s) ({Basis}), computed in {Seconds} s (waited {Waited} s)",
+                district.Id, report.Date, report.Fleet, report.Orders, markets.Count, report.Basis, report.ComputeSeconds, Math.Round((computedAt - started).TotalSeconds, 1));
             return report;
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Fleet advice for {Market} on {Date} failed", market.Id, date);
+            logger.LogError(ex, "Fleet advice for {District} on {Date} failed", district.Id, date);
             throw;
         }
     }
 
-    /// <summary>The day's demand; null when it needs the demand model's day and that is not drawn by the time <paramref name="waited"/> ends.</summary>
-    private async Task<IReadOnlyList<SlotDemand>?> ReadDemand(Market market, DateOnly date, DateTimeOffset now, Task waited)
+    /// <summary>A market's demand; null when it needs the demand model's day and that is not drawn by the time <paramref name="waited"/> ends.</summary>
+    private async Task<IReadOnlyList<SlotDemand>?> ReadDemand(District district, Market market, DateOnly date, DateTimeOffset now, Task waited)
     {
         var dayStart = MarketTimeZones.At(market.TimeZone, date, TimeOnly.MinValue);
         var (historyFrom, historyTo) = FleetDemand.HistoryRange(market, date, now);
@@ -134,37 +148,41 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
             return FleetDemand.Of(market, date, now, booked, estimate, FleetAdviceBasis.History);
         }
 
-        // The model's counts for a day never change: drawn once per activation (again after a failed draw), off the
-        // grain's turn, and part of the computation a call waits for.
-        if (_model is null || _model.IsFaulted || _model.IsCanceled)
+        // The model's counts for a day never change: drawn once per activation and market (again after a failed draw),
+        // off the grain's turn, and part of the computation a call waits for.
+        if (!_models.TryGetValue(market.Id, out var model) || model.IsFaulted || model.IsCanceled)
         {
-            _model = Task.Run(async () =>
+            model = Task.Run(async () =>
             {
-                await BeforeStep(market, date, ModelStep);
+                await BeforeStep(district, date, ModelStep);
                 return FleetAdvisor.ModelDemand(market, date);
             });
+            _models[market.Id] = model;
         }
 
-        if (await Task.WhenAny(_model, waited) != _model)
+        if (await Task.WhenAny(model, waited) != model)
         {
             return null;
         }
 
-        return FleetDemand.Of(market, date, now, booked, await _model, FleetAdviceBasis.Model);
+        return FleetDemand.Of(market, date, now, booked, await model, FleetAdviceBasis.Model);
     }
 
-    private Task BeforeStep(Market market, DateOnly date, string step) =>
-        hooks.BeforeFleetAdviceStep?.Invoke(FleetAdviceKeys.Of(market.Id, date), step) ?? Task.CompletedTask;
+    private Task BeforeStep(District district, DateOnly date, string step) =>
+        hooks.BeforeFleetAdviceStep?.Invoke(FleetAdviceKeys.Of(district.Id, date), step) ?? Task.CompletedTask;
 
-    private (Market Market, DateOnly Date) Parse(string key)
+    private (District District, IReadOnlyList<Market> Markets, DateOnly Date) Parse(string key)
     {
         var slash = key.LastIndexOf('/');
-        var market = slash > 0 ? catalog.FindMarket(key[..slash]) : null;
-        if (market is null || !DateOnly.TryParseExact(key[(slash + 1)..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        var district = slash > 0 ? catalog.FindDistrict(key[..slash]) : null;
+        if (district is null || !DateOnly.TryParseExact(key[(slash + 1)..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            throw new ArgumentException($"'{key}' is not a known market and a date (market/yyyy-MM-dd).");
+            throw new ArgumentException($"'{key}' is not a known district (or market in none) and a date (id/yyyy-MM-dd).");
         }
 
-        return (market, date);
+        return (district, [.. district.MarketIds.Select(id => catalog.FindMarket(id)!)], date);
     }
+
+    /// <summary>One market's slots with their demand.</summary>
+    private sealed record MarketDemand(Market Market, IReadOnlyList<SlotDemand> Slots);
 }

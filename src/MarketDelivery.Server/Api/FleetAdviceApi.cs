@@ -51,10 +51,12 @@ public static class FleetAdviceApi
                         $"Fleet advice is given for today ({today:yyyy-MM-dd}) up to {DaysAhead} days ahead; {day:yyyy-MM-dd} is outside that.", "date"));
                 }
 
-                var answer = await calls.Run(() => grains.GetGrain<IFleetAdviceGrain>(FleetAdviceKeys.Of(market.Id, day)).Get(Wait), aborted);
+                // Markets sharing couriers share one advice: their district's (a market in none is its own district).
+                var district = catalog.DistrictOf(market.Id)!;
+                var answer = await calls.Run(() => grains.GetGrain<IFleetAdviceGrain>(FleetAdviceKeys.Of(district.Id, day)).Get(Wait), aborted);
                 if (answer.Advice is { } advice)
                 {
-                    return TypedResults.Ok(advice);
+                    return TypedResults.Ok(advice with { MarketId = market.Id });
                 }
 
                 http.Response.Headers.RetryAfter = PendingRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
@@ -63,6 +65,6 @@ public static class FleetAdviceApi
             })
             .WithTags("Markets")
             .Rule(AuthPolicies.StaffOfMarket, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("For the market's staff: couriers needed per hour of a day (default tomorrow, up to 7 days ahead) to keep at least 98 % of orders on time, with the expected courier-km; from the bookings and the market's history, or the simulator's demand model without history. Simulated by the fleet sweep's engine and kept 10 minutes or until the bookings change; 202 with Retry-After while it is computed.");
+            .WithSummary("For the market's staff: couriers needed per hour of a day (default tomorrow, up to 7 days ahead) to keep at least 98 % of orders on time, with the expected courier-km; from the bookings and the market's history, or the simulator's demand model without history. A market whose district shares couriers gets the district's shared fleet for all its markets' orders (marketIds, slots per market). Simulated by the fleet sweep's engine and kept 10 minutes or until the bookings change; 202 with Retry-After while it is computed.");
     }
 }

@@ -163,9 +163,14 @@ function renderAdvice() {
   const a = state.advice;
   if (!a) return;
   const km = (value) => value.toFixed(1);
+  // Markets sharing couriers get their district's advice: say so, naming the markets it covers.
+  const shared = (a.marketIds?.length ?? 0) > 1
+    ? a.marketIds.map((id) => state.markets?.find((m) => m.id === id)?.name ?? id).join(' · ')
+    : '';
   $('#advice').innerHTML = `
     <p data-testid="advice-summary"><strong>${esc(t('board.adviceSummary', { fleet: a.fleet, peak: a.peakCouriers }))}</strong><br>
       <span class="muted">${esc(t('board.adviceTotals', { hours: a.courierHours, km: km(a.courierKm), onTime: a.onTimePct.toFixed(1) }))}</span></p>
+    ${shared ? `<p data-testid="advice-district">${esc(t('board.adviceShared', { district: a.districtName, markets: shared }))}</p>` : ''}
     <p class="muted" data-testid="advice-basis" data-basis="${esc(a.basis)}">${esc(t(`board.adviceBasis.${a.basis}`))} · ${esc(t('board.adviceOrders', { orders: a.orders, booked: a.booked }))}</p>
     ${a.targetReached ? '' : `<p class="pill warn">${esc(t('board.adviceNotReached'))}</p>`}
     <table class="advice" data-testid="advice-hours">
