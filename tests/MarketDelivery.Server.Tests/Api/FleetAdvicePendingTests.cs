@@ -17,14 +17,14 @@ namespace MarketDelivery.Server.Tests.Api;
 /// </summary>
 public sealed class FleetAdvicePendingTests(FleetAdvicePendingTests.Fixture fixture) : IClassFixture<FleetAdvicePendingTests.Fixture>
 {
-    private static string PathOf(string day) => $"/api/markets/amsa/fleet-advice?date={day}";
+    private static string PathOf(string day) => $"/api/markets/mangwon/fleet-advice?date={day}";
 
     [Fact]
     public async Task A_caller_while_the_demand_model_is_still_drawn_gets_202()
     {
         const string day = "2026-11-25";
         var model = fixture.Hold(day, FleetAdviceGrain.ModelStep);
-        using var staff = fixture.Server.ClientAs(AccountRole.Staff, "amsa");
+        using var staff = fixture.Server.ClientAs(AccountRole.Staff, "mangwon");
 
         AssertPending(await staff.SendJson(HttpMethod.Get, PathOf(day)), day);
 
@@ -38,7 +38,7 @@ public sealed class FleetAdvicePendingTests(FleetAdvicePendingTests.Fixture fixt
     {
         const string day = "2026-11-26";
         var simulation = fixture.Hold(day, FleetAdviceGrain.AdviceStep);
-        using var staff = fixture.Server.ClientAs(AccountRole.Staff, "amsa");
+        using var staff = fixture.Server.ClientAs(AccountRole.Staff, "mangwon");
 
         // Each waits its own FleetAdviceApi.Wait, not also the waits of those who asked before it.
         var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => staff.SendJson(HttpMethod.Get, PathOf(day))));
@@ -86,11 +86,11 @@ public sealed class FleetAdvicePendingTests(FleetAdvicePendingTests.Fixture fixt
         public MarketServer Server { get; private set; } = null!;
 
         /// <summary>
-        /// Holds <paramref name="step"/> of amsa's advice for <paramref name="day"/> until the returned source is set: the
-        /// advice of its district, gangdong, whose markets share couriers (the model step of each of its markets).
+        /// Holds <paramref name="step"/> of mangwon's advice for <paramref name="day"/> until the returned source is set
+        /// (mangwon is in no district: its advice is its own, quick to simulate; a district's is waited for the same way).
         /// </summary>
         public TaskCompletionSource Hold(string day, string step) =>
-            _held.GetOrAdd(("gangdong/" + day, step), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            _held.GetOrAdd(("mangwon/" + day, step), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
         public async Task InitializeAsync()
         {
