@@ -17,7 +17,7 @@ public static class FleetAdviceApi
     /// <summary>Advice is given for today and up to this many days ahead (bookings open a day ahead; rosters a week).</summary>
     public const int DaysAhead = 7;
 
-    /// <summary>How long a request waits for a computation before answering 202; amsa's model day takes about 6 s.</summary>
+    /// <summary>How long a request waits for a computation before answering 202; a market's model day takes about 6 s, gangdong's (two markets) about 40.</summary>
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(4);
 
     public const int PendingRetryAfterSeconds = 2;
