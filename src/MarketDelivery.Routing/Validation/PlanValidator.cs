@@ -167,7 +167,8 @@ public sealed class PlanValidator(ITravelMatrixSource travel, double tolerance =
                     if (visit.Policy == WindowPolicy.Soft)
                     {
                         totalLatenessCost += lateness * visit.LatenessCostPerMinute / 60.0;
-                        if (lateness > 1e-7)
+                        // Late past the search's own rounding threshold, so both price the same visits.
+                        if (lateness > Solving.CompiledProblem.Eps)
                         {
                             totalLatenessCost += visit.LateFixedCost;
                         }
