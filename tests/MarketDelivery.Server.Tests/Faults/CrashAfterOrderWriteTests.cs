@@ -11,6 +11,7 @@ namespace MarketDelivery.Server.Tests.Faults;
 /// shows it on both stalls' ticket lists and the market board at once, and the dispatcher plans it within the bound:
 /// the dead silo's detection plus one dispatcher tick.
 /// </summary>
+[Collection(ServerProcessesCollection.Name)]
 public sealed class CrashAfterOrderWriteTests
 {
     /// <summary>The stated bound: membership declares the dead silo within about 30 s; the dispatcher ticks every 2 s.</summary>
@@ -52,7 +53,7 @@ public sealed class CrashAfterOrderWriteTests
         var views = clock.Elapsed;
 
         await WaitUntil(async () => await DispatcherCounts(survivor, slot) >= 1, Bound,
-            "the dispatcher never learned of the stored order:\n" + survivor.Output[^Math.Min(4000, survivor.Output.Length)..]);
+            "the dispatcher never learned of the stored order:\n" + survivor.Diagnosis());
         Console.WriteLine($"CRASH views_s={views.TotalSeconds:F1} dispatcher_s={clock.Elapsed.TotalSeconds:F1}");
 
         // The order itself answers once the cluster has declared the dead silo (until then: 503, try again).

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using MarketDelivery.Contracts.Accounts;
 using MarketDelivery.Testing;
 using Npgsql;
@@ -13,12 +12,17 @@ public sealed class ServerProcess : IDisposable
 {
     public static readonly TimeSpan StartupPatience = TimeSpan.FromSeconds(90);
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    // Log entries of warning level and above, an unhandled exception and Environment.FailFast (Orleans' eviction).
+    private static readonly string[] NotableStarts = ["warn:", "fail:", "crit:", "Unhandled exception", "Process terminated"];
 
-    private ServerProcess(Process process, int port)
+    private readonly Process _process;
+    private readonly string _name;
+    private readonly List<string> _output = [];
+
+    private ServerProcess(Process process, string name, int port)
     {
         _process = process;
+        _name = name;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Http = TestTokens.Client(BaseAddress, TestTokens.Admin);
     }
@@ -39,9 +43,43 @@ public sealed class ServerProcess : IDisposable
         {
             lock (_output)
             {
-                return _output.ToString();
+                return string.Join('\n', _output);
             }
         }
+    }
+
+    /// <summary>
+    /// What a failure message should end with, since CI shows a log's tail: where the whole output was saved, then the
+    /// server's warnings, errors and crash lines, each with the line that follows (the message of a log entry).
+    /// </summary>
+    public string Diagnosis()
+    {
+        string[] lines;
+        lock (_output)
+        {
+            lines = [.. _output];
+        }
+
+        var file = Path.Combine(AppContext.BaseDirectory, "server-logs", $"{_name}-{_process.Id}.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllLines(file, lines);
+
+        var notable = new List<string>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var text = lines[i][(_name.Length + 2)..];
+            if (NotableStarts.Any(text.StartsWith))
+            {
+                notable.Add(lines[i]);
+                if (i + 1 < lines.Length)
+                {
+                    notable.Add(lines[++i]);
+                }
+            }
+        }
+
+        var exit = _process.HasExited ? $"exited with code {_process.ExitCode}" : "still running";
+        return $"server {_name} ({exit}); whole output in {file}; its last warnings and errors:\n{string.Join('\n', notable.TakeLast(40))}";
     }
 
     /// <summary>Applies the schema the way docker-compose's migrate step does.</summary>
@@ -71,7 +109,7 @@ public sealed class ServerProcess : IDisposable
             .. settings,
         ];
         var process = new Process { StartInfo = StartInfo(args), EnableRaisingEvents = true };
-        var server = new ServerProcess(process, port);
+        var server = new ServerProcess(process, name, port);
         process.OutputDataReceived += (_, e) => server.Append(name, e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(name, e.Data);
         process.Start();
@@ -85,7 +123,7 @@ public sealed class ServerProcess : IDisposable
         var deadline = DateTime.UtcNow + StartupPatience;
         while (true)
         {
-            Assert.False(_process.HasExited, $"the server exited early:\n{Output}");
+            Assert.False(_process.HasExited, $"the server exited early:\n{Output}\n{Diagnosis()}");
             try
             {
                 if ((await Http.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
@@ -98,7 +136,7 @@ public sealed class ServerProcess : IDisposable
                 // Not listening yet.
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"the server did not become healthy:\n{Output}");
+            Assert.True(DateTime.UtcNow < deadline, $"the server did not become healthy:\n{Output}\n{Diagnosis()}");
             await Task.Delay(200);
         }
     }
@@ -118,7 +156,7 @@ public sealed class ServerProcess : IDisposable
                 return;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"only {active} of {count} silos became active: {string.Join("\n", servers.Select(s => s.Output))}");
+            Assert.True(DateTime.UtcNow < deadline, $"only {active} of {count} silos became active:\n{string.Join("\n", servers.Select(s => s.Diagnosis()))}");
             await Task.Delay(200);
         }
     }
@@ -164,7 +202,7 @@ public sealed class ServerProcess : IDisposable
 
         lock (_output)
         {
-            _output.Append(name).Append(": ").AppendLine(line);
+            _output.Add($"{name}: {line}");
         }
     }
 }

@@ -16,6 +16,7 @@ namespace MarketDelivery.Server.Tests.Topology;
 /// whichever silo runs the order's grain, with versions that only grow; a client of another stall gets none of it.
 /// A follower that reconnects re-joins and its snapshot carries the version it last saw.
 /// </summary>
+[Collection(ServerProcessesCollection.Name)]
 public sealed class CrossServerPushTests : IAsyncLifetime
 {
     private const string VegStall = "amsa-chaeso";
@@ -226,7 +227,7 @@ public sealed class CrossServerPushTests : IAsyncLifetime
             }
             catch (OperationCanceledException)
             {
-                var logs = string.Join("\n", _servers.Select(s => s.Output));
+                var logs = string.Join("\n", _servers.Select(s => s.Output).Concat(_servers.Select(s => s.Diagnosis())));
                 throw new TimeoutException(
                     $"no matching push in {HubClient.Patience}; received: {string.Join(" | ", seen.Select(s => s.ToJsonString()))}\n{logs}");
             }

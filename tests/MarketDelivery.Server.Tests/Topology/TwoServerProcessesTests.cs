@@ -7,6 +7,7 @@ namespace MarketDelivery.Server.Tests.Topology;
 /// The docker-compose topology without docker: a migrate step, then two server processes clustered through
 /// ADO.NET on one PostgreSQL. An order placed on one is readable and confirmable through the other.
 /// </summary>
+[Collection(ServerProcessesCollection.Name)]
 public sealed class TwoServerProcessesTests
 {
     [Fact]
