@@ -53,7 +53,9 @@ public static class DaySimulation
         return options with { WaveTimeLimit = grain.SolveTimeLimit, ReplanTimeLimit = grain.IncrementalTimeLimit };
     }
 
-    public static RunResult Run(World world, string policy, SimulationOptions options, GreatCircleTravelSource? travel = null, Action<string>? log = null)
+    /// <summary>Simulates the day; a cancelled <paramref name="cancellationToken"/> stops it with an <see cref="OperationCanceledException"/>.</summary>
+    public static RunResult Run(World world, string policy, SimulationOptions options, GreatCircleTravelSource? travel = null, Action<string>? log = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(options);
@@ -82,9 +84,9 @@ public static class DaySimulation
                 travel);
             try
             {
-                run.Run();
+                run.Run(cancellationToken);
             }
-            catch (Exception ex) when (policy != Baseline && ex is not OutOfMemoryException)
+            catch (Exception ex) when (policy != Baseline && ex is not (OutOfMemoryException or OperationCanceledException))
             {
                 // The planner failed: report it, and count the market's undelivered orders as unassigned.
                 error ??= $"{id}: {ex.GetType().Name}: {ex.Message}";

@@ -138,7 +138,7 @@ public static class FleetAdvisor
             // markets as the sweep splits it); the orders are the selection.
             var staffing = shared ? day with { OrdersPerMarket = 1, DistrictFleet = fleet } : day with { OrdersPerMarket = 1, CouriersPerMarket = fleet };
             var world = WorldGenerator.Generate(markets, staffing) with { Orders = orders };
-            run = DaySimulation.Run(world, DaySimulation.Dispatcher, day);
+            run = DaySimulation.Run(world, DaySimulation.Dispatcher, day, cancellationToken: cancellationToken);
             var onTime = run.Orders.Count == 0 ? 100 : Kpis.Of(run).OnTimePct;
             trials.Add(new FleetTrial(fleet, onTime));
             if (onTime >= options.OnTimeTarget)

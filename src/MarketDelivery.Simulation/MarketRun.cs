@@ -141,6 +141,7 @@ public sealed class MarketRun
     private readonly GreatCircleTravelSource _travel;
     private readonly double _noiseSigma;
     private readonly Dictionary<string, GeoPoint> _handOver;
+    private CancellationToken _cancellation;
 
     public MarketRun(Market market, IEnumerable<SimOrder> orders, IEnumerable<SimCourierSpec> couriers, DispatchPolicy policy, SimulationOptions options, GreatCircleTravelSource travel)
         : this(market?.Id ?? throw new ArgumentNullException(nameof(market)), [market], orders, couriers, policy, options, travel)
@@ -221,8 +222,10 @@ public sealed class MarketRun
     public double Metres(GeoPoint a, GeoPoint b) =>
         GreatCircleTravelSource.HaversineMetres(a.Lon, a.Lat, b.Lon, b.Lat) * _travel.CircuityFactor;
 
-    public void Run()
+    /// <summary>Runs the day; <paramref name="cancellationToken"/> is checked before each event, so a cut comes within one plan.</summary>
+    public void Run(CancellationToken cancellationToken = default)
     {
+        _cancellation = cancellationToken;
         foreach (var order in Orders)
         {
             var o = order;
@@ -267,6 +270,7 @@ public sealed class MarketRun
     {
         while (_events.TryDequeue(out var action, out var key))
         {
+            _cancellation.ThrowIfCancellationRequested();
             var at = new DateTimeOffset(key.Ticks, TimeSpan.Zero).ToOffset(Start.Offset);
             if (at > until)
             {

@@ -52,6 +52,18 @@ public sealed class SmallDayTests(SmallDayFixture day) : IClassFixture<SmallDayF
     }
 
     [Fact]
+    public void A_cancelled_day_stops_with_a_cancellation_rather_than_reporting_a_failed_planner()
+    {
+        // The fleet advice cancels its simulation when its grain goes; the run must stop, not count every order unassigned.
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            DaySimulation.Run(day.World, DaySimulation.Dispatcher, day.Options, cancellationToken: cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            DaySimulation.Run(day.World, DaySimulation.Baseline, day.Options, cancellationToken: cancelled.Token));
+    }
+
+    [Fact]
     public void Both_runs_complete_and_see_identical_orders()
     {
         Assert.Null(day.Baseline.Error);

@@ -37,6 +37,8 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
     // The demand model's counts per market, drawn once per activation.
     private readonly Dictionary<string, Task<IReadOnlyDictionary<string, int>>> _models = new(StringComparer.Ordinal);
     private int _runs;
+    // Cancelled when the activation goes (the silo stopping, say): nobody would read the advice being computed.
+    private readonly CancellationTokenSource _deactivating = new();
 
     public async Task<FleetAdviceAnswer> Get(TimeSpan wait)
     {
@@ -85,13 +87,14 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
                 d => d.Market.Id,
                 d => (IReadOnlyDictionary<string, int>)d.Slots.ToDictionary(s => s.Slot.TemplateId, s => s.Expected, StringComparer.Ordinal),
                 StringComparer.Ordinal);
+            var stop = _deactivating.Token;
             var advice = await Task.Run(async () =>
             {
-                await BeforeStep(district, date, AdviceStep);
-                await OneAtATime.WaitAsync();
+                await BeforeStep(district, date, AdviceStep).WaitAsync(stop);
+                await OneAtATime.WaitAsync(stop);
                 try
                 {
-                    return FleetAdvisor.Advise(district, markets, date, expected);
+                    return FleetAdvisor.Advise(district, markets, date, expected, cancellationToken: stop);
                 }
                 finally
                 {
@@ -102,7 +105,7 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
             var slots = demand.SelectMany(d => d.Slots.Select(s => (d.Market, Demand: s))).ToList();
             var report = new FleetAdviceReport(
                 markets[0].Id, // the API answers with the market asked about
-                date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Iso(date),
                 FleetDemand.Basis([.. slots.Select(s => s.Demand)]),
                 advice.Orders,
                 slots.Sum(s => s.Demand.Booked),
@@ -128,11 +131,24 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
                 district.Id, report.Date, report.Fleet, report.Orders, markets.Count, report.Basis, report.ComputeSeconds, Math.Round((computedAt - started).TotalSeconds, 1));
             return report;
         }
-        catch (Exception ex)
+        catch (OperationCanceledException) when (_deactivating.IsCancellationRequested)
         {
-            logger.LogError(ex, "Fleet advice for {District} on {Date} failed", district.Id, date);
+            logger.LogInformation("Fleet advice for {District} on {Date} abandoned: the grain deactivated", district.Id, Iso(date));
             throw;
         }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Fleet advice for {District} on {Date} failed", district.Id, Iso(date));
+            throw;
+        }
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deactivating.Cancel();
+        return Task.CompletedTask;
     }
 
     /// <summary>A market's demand; null when it needs the demand model's day and that is not drawn by the time <paramref name="waited"/> ends.</summary>

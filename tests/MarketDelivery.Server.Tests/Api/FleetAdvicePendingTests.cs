@@ -2,12 +2,16 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using MarketDelivery.Contracts.Accounts;
+using MarketDelivery.Contracts.Markets;
 using MarketDelivery.Grains;
 using MarketDelivery.Grains.Markets;
 using MarketDelivery.Server.Api;
 using MarketDelivery.Server.Tests.Support;
 using MarketDelivery.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Orleans.Core.Internal;
 
 namespace MarketDelivery.Server.Tests.Api;
 
@@ -49,6 +53,35 @@ public sealed class FleetAdvicePendingTests(FleetAdvicePendingTests.Fixture fixt
         Assert.Equal(1, (int)advice["run"]!);
     }
 
+    [Fact]
+    public async Task A_simulation_whose_grain_deactivates_is_abandoned_and_the_next_caller_gets_a_new_one()
+    {
+        const string day = "2026-11-27";
+        var simulation = fixture.Hold(day, FleetAdviceGrain.AdviceStep);
+        using var staff = fixture.Server.ClientAs(AccountRole.Staff, "mangwon");
+        AssertPending(await staff.SendJson(HttpMethod.Get, PathOf(day)), day);
+
+        // The grain goes (a silo stopping does this to all): its computation stops where it is instead of running on.
+        var grain = fixture.Server.Services.GetRequiredService<IGrainFactory>().GetGrain<IFleetAdviceGrain>(FleetAdviceKeys.Of("mangwon", DateOnly.Parse(day)));
+        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await WaitForLog($"Fleet advice for mangwon on {day} abandoned");
+
+        simulation.SetResult();
+
+        var advice = await Advice(staff, day);
+        Assert.Equal(1, (int)advice["run"]!); // a new activation's first run
+    }
+
+    private async Task WaitForLog(string text)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!fixture.Logs.Any(l => l.Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no log \"{text}\" within a minute; fleet advice logs: {string.Join(" | ", fixture.Logs.Where(l => l.Contains("advice", StringComparison.OrdinalIgnoreCase)))}");
+            await Task.Delay(100);
+        }
+    }
+
     private static void AssertPending((HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response) answer, string day)
     {
         var (status, body, response) = answer;
@@ -81,9 +114,13 @@ public sealed class FleetAdvicePendingTests(FleetAdvicePendingTests.Fixture fixt
     public sealed class Fixture : IAsyncLifetime
     {
         private readonly ConcurrentDictionary<(string Key, string Step), TaskCompletionSource> _held = new();
+        private readonly FakeLoggerProvider _logs = new();
         private PostgresTestDatabase? _database;
 
         public MarketServer Server { get; private set; } = null!;
+
+        /// <summary>The server's log messages so far.</summary>
+        public IEnumerable<string> Logs => _logs.Collector.GetSnapshot().Select(r => r.Message);
 
         /// <summary>
         /// Holds <paramref name="step"/> of mangwon's advice for <paramref name="day"/> until the returned source is set
@@ -95,10 +132,12 @@ public sealed class FleetAdvicePendingTests(FleetAdvicePendingTests.Fixture fixt
         public async Task InitializeAsync()
         {
             _database = await PostgresTestDatabase.CreateAsync();
-            Server = new MarketServer(_database.ConnectionString, services: s => s.AddSingleton(new GrainTestHooks
-            {
-                BeforeFleetAdviceStep = (key, step) => _held.TryGetValue((key, step), out var held) ? held.Task : Task.CompletedTask,
-            }));
+            Server = new MarketServer(_database.ConnectionString, services: s => s
+                .AddSingleton<ILoggerProvider>(_logs)
+                .AddSingleton(new GrainTestHooks
+                {
+                    BeforeFleetAdviceStep = (key, step) => _held.TryGetValue((key, step), out var held) ? held.Task : Task.CompletedTask,
+                }));
             Server.Start().Dispose();
         }
 
