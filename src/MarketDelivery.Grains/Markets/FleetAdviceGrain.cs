@@ -65,7 +65,8 @@ public sealed class FleetAdviceGrain(IOrderViews views, MarketCatalog catalog, M
         }
 
         // A computation for other counts already running is waited for too: the next call sees the counts changed.
-        if (await Task.WhenAny(_computing, waited) == _computing)
+        // One cancelled because this activation is going is still pending to the caller: asked again, a new one computes.
+        if (await Task.WhenAny(_computing, waited) == _computing && !_computing.IsCanceled)
         {
             return new FleetAdviceAnswer(await _computing, Computing: false);
         }
