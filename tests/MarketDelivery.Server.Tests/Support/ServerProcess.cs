@@ -123,7 +123,12 @@ public sealed class ServerProcess : IDisposable
         var deadline = DateTime.UtcNow + StartupPatience;
         while (true)
         {
-            Assert.False(_process.HasExited, $"the server exited early:\n{Output}\n{Diagnosis()}");
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // until its output is read to the end: the last lines say why
+                Assert.Fail($"the server exited early:\n{Output}\n{Diagnosis()}");
+            }
+
             try
             {
                 if ((await Http.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
@@ -136,7 +141,11 @@ public sealed class ServerProcess : IDisposable
                 // Not listening yet.
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"the server did not become healthy:\n{Output}\n{Diagnosis()}");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"the server did not become healthy:\n{Output}\n{Diagnosis()}");
+            }
+
             await Task.Delay(200);
         }
     }
@@ -156,7 +165,11 @@ public sealed class ServerProcess : IDisposable
                 return;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"only {active} of {count} silos became active:\n{string.Join("\n", servers.Select(s => s.Diagnosis()))}");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"only {active} of {count} silos became active:\n{string.Join("\n", servers.Select(s => s.Diagnosis()))}");
+            }
+
             await Task.Delay(200);
         }
     }
