@@ -141,7 +141,6 @@ public sealed class MarketRun
     private readonly GreatCircleTravelSource _travel;
     private readonly double _noiseSigma;
     private readonly Dictionary<string, GeoPoint> _handOver;
-    private CancellationToken _cancellation;
 
     public MarketRun(Market market, IEnumerable<SimOrder> orders, IEnumerable<SimCourierSpec> couriers, DispatchPolicy policy, SimulationOptions options, GreatCircleTravelSource travel)
         : this(market?.Id ?? throw new ArgumentNullException(nameof(market)), [market], orders, couriers, policy, options, travel)
@@ -225,7 +224,6 @@ public sealed class MarketRun
     /// <summary>Runs the day; <paramref name="cancellationToken"/> is checked before each event, so a cut comes within one plan.</summary>
     public void Run(CancellationToken cancellationToken = default)
     {
-        _cancellation = cancellationToken;
         foreach (var order in Orders)
         {
             var o = order;
@@ -245,7 +243,7 @@ public sealed class MarketRun
             });
         }
         Policy.Start(this);
-        Drain(EndLimit);
+        Drain(EndLimit, cancellationToken);
         StopAll();
         if (ReturnHome)
         {
@@ -257,7 +255,7 @@ public sealed class MarketRun
                 c.Pending = [new SimStop(SimStopKind.Return, string.Empty, HomeOf(c), null)];
                 Advance(c);
             }
-            Drain(DateTimeOffset.MaxValue);
+            Drain(DateTimeOffset.MaxValue, cancellationToken);
             StopAll();
             foreach (var c in Couriers)
             {
@@ -266,11 +264,11 @@ public sealed class MarketRun
         }
     }
 
-    private void Drain(DateTimeOffset until)
+    private void Drain(DateTimeOffset until, CancellationToken cancellationToken)
     {
         while (_events.TryDequeue(out var action, out var key))
         {
-            _cancellation.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             var at = new DateTimeOffset(key.Ticks, TimeSpan.Zero).ToOffset(Start.Offset);
             if (at > until)
             {

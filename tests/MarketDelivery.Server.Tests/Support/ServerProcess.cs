@@ -17,6 +17,7 @@ public sealed class ServerProcess : IDisposable
 
     private readonly Process _process;
     private readonly string _name;
+    // The server's lines as it wrote them; Output and the saved file prefix each with the server's name.
     private readonly List<string> _output = [];
 
     private ServerProcess(Process process, string name, int port)
@@ -43,7 +44,7 @@ public sealed class ServerProcess : IDisposable
         {
             lock (_output)
             {
-                return string.Join('\n', _output);
+                return string.Join('\n', _output.Select(Prefixed));
             }
         }
     }
@@ -62,18 +63,17 @@ public sealed class ServerProcess : IDisposable
 
         var file = Path.Combine(AppContext.BaseDirectory, "server-logs", $"{_name}-{_process.Id}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllLines(file, lines);
+        File.WriteAllLines(file, lines.Select(Prefixed));
 
         var notable = new List<string>();
         for (var i = 0; i < lines.Length; i++)
         {
-            var text = lines[i][(_name.Length + 2)..];
-            if (NotableStarts.Any(text.StartsWith))
+            if (NotableStarts.Any(lines[i].StartsWith))
             {
-                notable.Add(lines[i]);
+                notable.Add(Prefixed(lines[i]));
                 if (i + 1 < lines.Length)
                 {
-                    notable.Add(lines[++i]);
+                    notable.Add(Prefixed(lines[++i]));
                 }
             }
         }
@@ -81,6 +81,8 @@ public sealed class ServerProcess : IDisposable
         var exit = _process.HasExited ? $"exited with code {_process.ExitCode}" : "still running";
         return $"server {_name} ({exit}); whole output in {file}; its last warnings and errors:\n{string.Join('\n', notable.TakeLast(40))}";
     }
+
+    private string Prefixed(string line) => $"{_name}: {line}";
 
     /// <summary>Applies the schema the way docker-compose's migrate step does.</summary>
     public static async Task Migrate(string connectionString)
@@ -110,8 +112,8 @@ public sealed class ServerProcess : IDisposable
         ];
         var process = new Process { StartInfo = StartInfo(args), EnableRaisingEvents = true };
         var server = new ServerProcess(process, name, port);
-        process.OutputDataReceived += (_, e) => server.Append(name, e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(name, e.Data);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -206,7 +208,7 @@ public sealed class ServerProcess : IDisposable
         return info;
     }
 
-    private void Append(string name, string? line)
+    private void Append(string? line)
     {
         if (line is null)
         {
@@ -215,7 +217,7 @@ public sealed class ServerProcess : IDisposable
 
         lock (_output)
         {
-            _output.Add($"{name}: {line}");
+            _output.Add(line);
         }
     }
 }
